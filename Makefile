@@ -1,0 +1,48 @@
+# newscrawl: every command a user or CI needs. `make demo` and `make test` install first when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SPIDER ?=
+EVAL_DIR ?= ../shared/eval
+
+.PHONY: install demo test lint format eval bench bench-dedup crawl clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=23"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+eval: $(STAMP)
+	$(BIN)/python scripts/eval_extraction.py --eval-dir $(EVAL_DIR)
+	$(BIN)/python scripts/eval_datelines.py --eval-dir $(EVAL_DIR)
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+bench-dedup: $(STAMP)
+	$(BIN)/python scripts/bench_dedup.py
+
+crawl: $(STAMP)
+	$(BIN)/scrapy cronrun $(SPIDER)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
