@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lxml.html import HtmlElement
+
 
 @dataclass(frozen=True)
 class CleanupRules:
@@ -11,3 +13,17 @@ class CleanupRules:
 
     prune_xpaths: tuple[str, ...] = ()
     trailer_patterns: tuple[str, ...] = ()
+
+
+@dataclass
+class CleanedText:
+    text: str
+    credits: str | None
+
+
+def prune_tree(tree: HtmlElement, rules: CleanupRules, fired: list[str]) -> None:
+    return None
+
+
+def clean_text(text: str, title: str | None, rules: CleanupRules, fired: list[str]) -> CleanedText:
+    return CleanedText(text, None)

@@ -1,0 +1,141 @@
+"""Read HTML responses out of WARC archives (local files, globs, http(s) URLs), streaming.
+
+Pure logic over file objects: the `warc` spider is a thin adapter over `read_archive()`.
+"""
+
+from __future__ import annotations
+
+import glob
+import urllib.request
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Bytes read per chunk when streaming a record body; bodies over the size limit are skipped.
+READ_CHUNK = 64 * 1024
+
+
+class ArchiveError(Exception):
+    """An archive that is missing, unreadable or damaged."""
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """One HTTP 200 HTML response record, with its original URL and fetch date."""
+
+    url: str
+    fetched_at: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A record that is not an HTML page worth extracting, with the reason."""
+
+    reason: str
+    url: str | None = None
+
+
+def expand_locations(spec: str) -> list[str]:
+    """Turn `-a path=` (comma-separated paths, globs or URLs) into archive locations.
+
+    Raises `ArchiveError` for a local path or glob that matches nothing.
+    """
+    locations: list[str] = []
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        if urlsplit(part).scheme in ("http", "https"):
+            locations.append(part)
+            continue
+        matches = sorted(glob.glob(part)) if glob.has_magic(part) else [part]
+        existing = [m for m in matches if Path(m).is_file()]
+        if not existing:
+            raise ArchiveError(f"no WARC file at {part!r}")
+        locations.extend(existing)
+    if not locations:
+        raise ArchiveError("no WARC path given (use -a path=FILE_OR_GLOB_OR_URL)")
+    return locations
+
+
+def open_location(location: str, timeout: float = 60.0) -> BinaryIO:
+    """Open a local file or stream an http(s) URL (never downloaded whole first)."""
+    try:
+        if urlsplit(location).scheme in ("http", "https"):
+            return urllib.request.urlopen(location, timeout=timeout)  # noqa: S310
+        return open(location, "rb")  # noqa: SIM115 - the caller closes it
+    except OSError as exc:
+        raise ArchiveError(f"cannot open {location}: {exc}") from exc
+
+
+def _host_allowed(url: str, domains: frozenset[str]) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _read_body(stream: BinaryIO, max_size: int) -> bytes | None:
+    chunks = []
+    size = 0
+    while chunk := stream.read(READ_CHUNK):
+        size += len(chunk)
+        if size > max_size:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def read_archive(
+    stream: BinaryIO,
+    domains: Iterable[str] = (),
+    max_size: int = 10 * 1024 * 1024,
+) -> Iterator[ArchivedPage | Skipped]:
+    """Yield every record of a WARC stream as an `ArchivedPage` or a `Skipped` with its reason.
+
+    Raises `ArchiveError` where the archive is damaged, after yielding everything before it.
+    """
+    allowed = frozenset(d.lower().removeprefix("www.") for d in domains if d)
+    records = ArchiveIterator(stream)
+    try:
+        for record in records:
+            yield _classify(record, allowed, max_size)
+    except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise ArchiveError(f"damaged archive: {exc}") from exc
+
+
+def _classify(record: object, allowed: frozenset[str], max_size: int) -> ArchivedPage | Skipped:
+    if record.rec_type != "response":
+        return Skipped(f"record_{record.rec_type}")
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if urlsplit(url).scheme not in ("http", "https"):
+        return Skipped("not_http", url)
+    if allowed and not _host_allowed(url, allowed):
+        return Skipped("other_domain", url)
+    http = record.http_headers
+    if http is None:
+        return Skipped("no_http_headers", url)
+    status = int(http.get_statuscode() or 0)
+    if status != 200:
+        return Skipped("status", url)
+    content_type = (http.get_header("Content-Type") or "").lower()
+    if not any(kind in content_type for kind in HTML_TYPES):
+        return Skipped("not_html", url)
+    body = _read_body(record.content_stream(), max_size)
+    if body is None:
+        return Skipped("too_large", url)
+    headers = {name.lower(): value for name, value in http.headers}
+    return ArchivedPage(
+        url=url,
+        fetched_at=record.rec_headers.get_header("WARC-Date") or "",
+        status=status,
+        headers=headers,
+        body=body,
+    )

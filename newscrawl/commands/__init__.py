@@ -1,0 +1,1 @@
+"""Project commands: `crawl` (health-aware exit code) and `cronrun` (for cron)."""

@@ -1,0 +1,72 @@
+"""`scrapy crawl` with an exit code that tells the truth about the crawl.
+
+Scrapy's own command exits 0 even when the crawl finished badly or wrote nothing amid errors.
+This one checks spider arguments before starting (a missing WARC is one clear line, not a
+traceback) and exits non-zero when `newscrawl.health.assess` finds the run unhealthy.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+from newscrawl.health import EXIT_UNHEALTHY, EXIT_USAGE, assess
+
+if TYPE_CHECKING:
+    import argparse
+
+    from scrapy.crawler import Crawler
+
+
+class Command(ScrapyCrawlCommand):
+    def short_desc(self) -> str:
+        return "Run a spider; exit non-zero when the crawl was unhealthy"
+
+    def check_arguments(self, spider_name: str, spargs: dict[str, str]) -> bool:
+        """Validate spider arguments up front; print one clear line and return False if bad."""
+        assert self.crawler_process is not None
+        try:
+            spidercls = self.crawler_process.spider_loader.load(spider_name)
+        except KeyError as exc:
+            raise UsageError(f"Spider not found: {spider_name}", print_help=False) from exc
+        check = getattr(spidercls, "check_arguments", None)
+        if check is None:
+            return True
+        try:
+            check(**spargs)
+        except (OSError, ValueError) as exc:
+            print(f"newscrawl: {spider_name}: {exc}", file=sys.stderr)
+            return False
+        except Exception as exc:  # noqa: BLE001 - any argument error is reported the same way
+            print(f"newscrawl: {spider_name}: {exc}", file=sys.stderr)
+            return False
+        return True
+
+    def run_crawler(self, spider_name: str, opts: argparse.Namespace) -> Crawler | None:
+        if not self.check_arguments(spider_name, opts.spargs):
+            self.exitcode = EXIT_USAGE
+            return None
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(spider_name)
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        return crawler
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one spider name")
+        crawler = self.run_crawler(args[0], opts)
+        if crawler is None:
+            return
+        assert self.crawler_process is not None
+        if self.crawler_process.bootstrap_failed or crawler.stats is None:
+            self.exitcode = EXIT_UNHEALTHY
+            return
+        health = assess(crawler.stats.get_stats(), crawler.settings.getint("HEALTH_MAX_ERRORS"))
+        for problem in health.problems:
+            print(f"newscrawl: {args[0]}: unhealthy: {problem}", file=sys.stderr)
+        if not health.ok:
+            self.exitcode = EXIT_UNHEALTHY

@@ -1,0 +1,39 @@
+"""From raw page bytes to extracted fields: the CPU-heavy step, run in worker processes.
+
+One module-level function on picklable arguments, so a process pool can run it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newscrawl.cleanup import CleanupRules
+from newscrawl.decoding import Unreadable, check_html, decode_html
+from newscrawl.extraction import Extracted, extract
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A page that yields no article, with the stats key of the reason."""
+
+    reason: str
+    detail: str
+
+
+def read_page(
+    body: bytes, content_type: str | None, url: str, rules: CleanupRules | None
+) -> Extracted | Rejected:
+    """Decode and extract one page; never raises for bad input, returns `Rejected` instead."""
+    try:
+        check_html(body, content_type)
+        html = decode_html(body, content_type)
+    except Unreadable as exc:
+        return Rejected(exc.reason, str(exc))
+    try:
+        extracted = extract(html, url=url, rules=rules)
+    except (ValueError, TypeError, RecursionError) as exc:
+        # lxml and trafilatura raise these on pathological markup; one page must not stop a crawl.
+        return Rejected("extraction_error", f"{type(exc).__name__}: {exc}")
+    if extracted is None or not extracted.text.strip():
+        return Rejected("no_text", "no extractable main text")
+    return extracted

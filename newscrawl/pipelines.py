@@ -1,0 +1,269 @@
+"""Item pipelines: thin Scrapy adapters over the pure modules, in data-flow order.
+
+extract (Page -> Article) -> dateline -> enrich -> dedup -> write. Every drop raises
+`ArticleDropped` with a reason that is counted as `newscrawl/dropped/<reason>` in the stats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any, Self
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+from newscrawl.datelines import find_dateline, strip_dateline
+from newscrawl.dedup.fingerprints import content_hash
+from newscrawl.exporters import JsonlWriter, recover_partials
+from newscrawl.extraction import Extracted
+from newscrawl.items import Article, Page
+from newscrawl.language import detect_language
+from newscrawl.pagereader import Rejected, read_page
+from newscrawl.runtime import get_run
+from newscrawl.sources import SOURCES
+from newscrawl.urls import canonicalize_url, url_id
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+
+class ArticleDropped(DropItem):
+    """An item that is not written, and why (`reason` is the stats key)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+class _Stage:
+    """Common construction: every stage keeps its crawler for stats and the shared run."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def drop(self, reason: str, detail: str = "") -> ArticleDropped:
+        self.stats.inc_value(f"newscrawl/dropped/{reason}")
+        return ArticleDropped(reason, detail)
+
+
+def _reference_date(article: Article) -> datetime | None:
+    """Publication date, else modification date, else crawl time: what dates a dateline."""
+    for value in (article.published, article.modified, article.crawled_at):
+        if not value:
+            continue
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+    return None
+
+
+def http_date_iso(value: str | None) -> str | None:
+    """An HTTP date header (`Last-Modified`) as ISO 8601, or None."""
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _published_from(extracted: Extracted, page: Page) -> str | None:
+    if extracted.published:
+        return "metadata"
+    if page.discovery.get("published"):
+        return "sitemap"
+    return None
+
+
+class ExtractPipeline(_Stage):
+    """Page -> Article: decode, extract main text and metadata, give the record its identity.
+
+    Extraction is CPU-bound; with EXTRACT_WORKERS > 0 it runs in a process pool so the reactor
+    keeps downloading meanwhile.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.workers = crawler.settings.getint("EXTRACT_WORKERS")
+        self.pool: ProcessPoolExecutor | None = None
+
+    def open_spider(self) -> None:
+        if self.workers > 0:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Page):
+            return item
+        if item.status != 200:
+            raise self.drop("http_status", f"{item.status} {item.url}")
+        source = SOURCES.get(item.source)
+        rules = source.rules if source else None
+        args = (item.body, item.headers.get("content-type"), item.url, rules)
+        started = time.perf_counter()
+        if self.pool is None:
+            result = read_page(*args)
+        else:
+            result = await asyncio.get_running_loop().run_in_executor(self.pool, read_page, *args)
+        self.stats.inc_value("newscrawl/extract/seconds", time.perf_counter() - started)
+        if isinstance(result, Rejected):
+            raise self.drop(result.reason, f"{item.url} ({result.detail})")
+        for rule in result.rules_fired:
+            self.stats.inc_value(f"newscrawl/rules/{rule}")
+        return self.article(item, result)
+
+    def article(self, page: Page, extracted: Extracted) -> Article:
+        canonical = canonicalize_url(extracted.canonical_url or page.url)
+        run = get_run(self.crawler)
+        return Article(
+            id=url_id(canonical),
+            url=page.url,
+            canonical_url=canonical,
+            source=page.source,
+            agency=page.agency,
+            title=extracted.title or page.discovery.get("title"),
+            text=extracted.text,
+            credits=extracted.credits,
+            authors=list(extracted.authors),
+            published=extracted.published or page.discovery.get("published"),
+            published_from=_published_from(extracted, page),
+            modified=extracted.modified or http_date_iso(page.headers.get("last-modified")),
+            crawled_at=page.fetched_at or datetime.now(UTC).isoformat(timespec="seconds"),
+            run_id=run.run_id,
+            lastmod=page.discovery.get("lastmod"),
+        )
+
+
+class DatelinePipeline(_Stage):
+    """Parse the dateline off the start of the text into `dateline`."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        reference = _reference_date(item)
+        dateline = find_dateline(
+            item.text, reference.date() if reference else None, agency_hint=item.agency
+        )
+        if dateline is None:
+            return item
+        self.stats.inc_value("newscrawl/dateline/found")
+        item.text = strip_dateline(item.text, dateline)
+        item.dateline = dateline.as_dict()
+        if item.agency is None and dateline.agency:
+            item.agency = dateline.agency
+        if item.published is None and dateline.date:
+            item.published = dateline.date
+            item.published_from = "dateline"
+        return item
+
+
+class EnrichPipeline(_Stage):
+    """Language, word count and content hash of the final text; empty bodies stop here."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        if not item.text.strip():
+            raise self.drop("empty_text", item.url)
+        item.language = detect_language(item.text)
+        item.word_count = len(item.text.split())
+        item.content_hash = content_hash(item.text)
+        return item
+
+
+class DedupPipeline(_Stage):
+    """URL, revision, exact and near-duplicate decisions against the persistent store."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        run = get_run(self.crawler)
+        verdict = run.deduplicator.check(id=item.id, canonical_url=item.canonical_url, text=item.text)
+        item.revision = verdict.revision
+        if verdict.kind == "unchanged":
+            raise self.drop("already_written", item.canonical_url)
+        if verdict.kind in ("exact", "near"):
+            if run.mode == "drop":
+                raise self.drop(f"duplicate_{verdict.kind}", f"{item.url} of {verdict.duplicate_of}")
+            self.stats.inc_value(f"newscrawl/marked/duplicate_{verdict.kind}")
+            item.duplicate_of = verdict.duplicate_of
+        if verdict.kind == "revision":
+            self.stats.inc_value("newscrawl/revisions")
+        run.verdicts[item.canonical_url] = verdict
+        return item
+
+
+class WriteJsonlPipeline(_Stage):
+    """Append records to this run's JSONL file and mark them written once they are on disk."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.sync_every = crawler.settings.getint("OUTPUT_SYNC_EVERY")
+        self.writer: JsonlWriter | None = None
+        self.unsynced = 0
+
+    def open_spider(self) -> None:
+        run = get_run(self.crawler)
+        for path, records in recover_partials(run.output_path.parent):
+            for record in records:
+                run.deduplicator.add_record(record)
+            run.deduplicator.flush()
+            self.stats.inc_value("newscrawl/recovered_records", len(records))
+            self.crawler.spider.logger.warning(
+                "Recovered %d records of an interrupted run into %s", len(records), path
+            )
+        self.writer = JsonlWriter(run.output_path)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        assert self.writer is not None
+        run = get_run(self.crawler)
+        verdict = run.verdicts.pop(item.canonical_url)
+        record = ItemAdapter(item).asdict()
+        self.writer.write(record)
+        run.deduplicator.add(
+            id=item.id,
+            canonical_url=item.canonical_url,
+            text=item.text,
+            verdict=verdict,
+            lastmod=item.lastmod,
+            written_at=item.crawled_at,
+        )
+        self.stats.inc_value("newscrawl/written")
+        self.unsynced += 1
+        if self.unsynced >= self.sync_every:
+            self.sync()
+        return item
+
+    def sync(self) -> None:
+        """fsync the file, then commit the dedup marks: a URL is marked only once it is durable."""
+        assert self.writer is not None
+        self.writer.sync()
+        get_run(self.crawler).deduplicator.flush()
+        self.unsynced = 0
+
+    def close_spider(self) -> None:
+        if self.writer is None:
+            return
+        run = get_run(self.crawler)
+        self.sync()
+        count = self.writer.count
+        path = self.writer.close()
+        if path is not None:
+            run.files.append({"path": str(path), "records": count})
+        run.deduplicator.close()

@@ -1,0 +1,1 @@
+"""Spiders discover and fetch; they yield `Page` items and never parse article text."""

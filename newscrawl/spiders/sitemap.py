@@ -1,0 +1,22 @@
+"""`scrapy crawl sitemap -a url=URL`: any site's sitemap, news sitemap or sitemap index."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from newscrawl.spiders.base import DiscoverySpider
+
+
+class SitemapSpider(DiscoverySpider):
+    """Fetches every page a sitemap (or sitemap index) lists on the sitemap's own site."""
+
+    name = "sitemap"
+
+    def __init__(self, *args: Any, url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not url:
+            raise ValueError("the sitemap spider needs -a url=SITEMAP_URL")
+        self.sitemap_urls = (url,)
+        host = (urlsplit(url).hostname or "").lower()
+        self.allowed_domains = [host.removeprefix("www.")]
