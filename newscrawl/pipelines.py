@@ -7,7 +7,8 @@ extract (Page -> Article) -> dateline -> enrich -> dedup -> write. Every drop ra
 from __future__ import annotations
 
 import asyncio
-import time
+import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -95,12 +96,18 @@ class ExtractPipeline(_Stage):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.workers = crawler.settings.getint("EXTRACT_WORKERS")
+        workers = crawler.settings.get("EXTRACT_WORKERS")
+        self.workers = (os.cpu_count() or 1) if workers in (None, "") else int(workers)
         self.pool: ProcessPoolExecutor | None = None
+        # Items leave this stage in the order they entered it, so the dedup stage sees the same
+        # sequence (and keeps the same first copy of a story) as a single-process run.
+        self._previous: asyncio.Future[None] | None = None
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+            # spawn, not fork: the crawl process runs threads (Twisted's pool), which fork copies badly.
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -111,15 +118,25 @@ class ExtractPipeline(_Stage):
             return item
         if item.status != 200:
             raise self.drop("http_status", f"{item.status} {item.url}")
-        source = SOURCES.get(item.source)
-        rules = source.rules if source else None
-        args = (item.body, item.headers.get("content-type"), item.url, rules)
-        started = time.perf_counter()
         if self.pool is None:
-            result = read_page(*args)
-        else:
-            result = await asyncio.get_running_loop().run_in_executor(self.pool, read_page, *args)
-        self.stats.inc_value("newscrawl/extract/seconds", time.perf_counter() - started)
+            return self.finish(item, read_page(*self.read_args(item)))
+        loop = asyncio.get_running_loop()
+        previous, self._previous = self._previous, mine = loop.create_future()
+        try:
+            result = await loop.run_in_executor(self.pool, read_page, *self.read_args(item))
+            if previous is not None:
+                await previous
+            return self.finish(item, result)
+        finally:
+            # The later stages are synchronous: they run before the next item's turn comes.
+            mine.set_result(None)
+
+    def read_args(self, page: Page) -> tuple[Any, ...]:
+        source = SOURCES.get(page.source)
+        rules = source.rules if source else None
+        return (page.body, page.headers.get("content-type"), page.url, rules)
+
+    def finish(self, item: Page, result: Extracted | Rejected) -> Article:
         if isinstance(result, Rejected):
             raise self.drop(result.reason, f"{item.url} ({result.detail})")
         for rule in result.rules_fired:

@@ -73,8 +73,8 @@ DEDUP_STORE_PATH = str(PROJECT_DIR / "output" / "dedup.sqlite")
 # --- Operation ---------------------------------------------------------------------------------
 EXTENSIONS["newscrawl.manifest.RunManifest"] = 500
 LOG_FORMATTER = "newscrawl.logformatter.NewsLogFormatter"
-# Extraction worker processes; 0 extracts in the crawl process itself.
-EXTRACT_WORKERS = 0
+# Extraction worker processes; unset (None) means one per core, 0 extracts in the crawl process.
+EXTRACT_WORKERS = None
 # A crawl with more ERROR log lines than this exits non-zero (see newscrawl.health).
 HEALTH_MAX_ERRORS = 50
 # `scrapy cronrun`: seconds after which a run stops gracefully; keep it below the cron interval.

@@ -1,0 +1,504 @@
+"""Datelines: find the wire dateline at the start of a body, parse it, strip it off.
+
+A dateline is `[By NAME ]PLACE[, REGION][, DATE] (AGENCY) SEP` at the very start of the first
+paragraph ("BAGHDAD, June 26 (Reuters) -", "HAYWARD, Calif. (AP) —", "Aug. 10 (UPI) --",
+"MOSCOW, January 21. /TASS/."), a house dateline without agency whose place is printed in
+capitals ("WASHINGTON —", "BEIRUT, Lebanon, June 2 —", "NEW DELHI:"), or, on Anadolu pages only,
+a first paragraph that is nothing but the place ("Ankara").
+
+Choices (documented for users of the `dateline` field):
+
+- `raw` is a prefix of the first paragraph, ending with the separator (or with the agency when
+  there is none, as PTI prints it). A byline glued in front ("By Tom Ashby ABUJA, Jan 10
+  (Reuters) -") belongs to `raw`, so stripping removes it with the dateline; `location` is the
+  place alone ("ABUJA").
+- `location` is the place as printed, with runs of whitespace (non-breaking spaces included)
+  collapsed to one space: "HAYWARD, Calif.", "BEIRUT/THE HAGUE", "New Delhi [India]".
+- `date` is ISO `YYYY-MM-DD`; the year comes from the dateline when it prints one (AFP wire),
+  else from `reference` through `resolve_date`; it is None when neither gives a sure date.
+- `agency` is canonical ("AP", "Reuters", "dpa", ...); house datelines have `agency` None.
+- Precision before recall: a false dateline deletes body text downstream. An acronym expanded
+  in front of it ("Unified Payments Interface (UPI) --") is not a dateline; a house dateline
+  needs a place in capitals and a known separator, and kickers ("BREAKING NEWS:", "FILE -",
+  "EDITOR'S NOTE —") are refused. A dateline behind a kicker is not looked for.
+
+Pure module: no Scrapy import.
+
+>>> dateline = find_dateline("BAGHDAD, June 26 (Reuters) -\\nIraqi forces raided ...",
+...                          datetime.date(2020, 6, 26))
+>>> dateline.as_dict()
+{'raw': 'BAGHDAD, June 26 (Reuters) -', 'location': 'BAGHDAD', 'date': '2020-06-26', \
+'agency': 'Reuters'}
+>>> strip_dateline("BAGHDAD, June 26 (Reuters) -\\nIraqi forces raided ...", dateline)
+'Iraqi forces raided ...'
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+# How far (in days) a year-less dateline date may sit from the reference date and still be
+# trusted; wire stories are dated the day they are filed, pages are published within weeks.
+MAX_DATE_DISTANCE_DAYS = 45
+# Longest text allowed before the agency: a byline, a multi-city place, a region and a date
+# fit in 120 characters; the bound also keeps every regex linear on a 100 kB paragraph.
+MAX_HEAD_CHARS = 120
+# Longest text allowed before a house dateline's separator ("BEIRUT, Lebanon, June 2 —").
+MAX_HOUSE_HEAD_CHARS = 80
+# A place is at most a city, a region and a country ("SAN JUAN, Puerto Rico, USA" is the worst).
+MAX_PLACE_SEGMENTS = 3
+# Words in a whole place ("ST. JOHN'S, Newfoundland and Labrador" has five).
+MAX_PLACE_WORDS = 8
+# Words in a house dateline's capital city ("LAKE BUENA VISTA", "SALT LAKE CITY"); longer runs
+# of capitals are shouted headlines or kickers, not places.
+MAX_HOUSE_CITY_WORDS = 4
+# A capital city needs this many letters, so "NO —" or "OK:" never pass for a place.
+MIN_HOUSE_CITY_LETTERS = 3
+# Words in a byline glued in front of a Reuters dateline ("By Tom Ashby and Jane Roe").
+MAX_BYLINE_WORDS = 6
+# Anadolu's place-alone first paragraph: "Ankara", "Washington DC", "Sao Paulo".
+MAX_ANADOLU_PLACE_WORDS = 3
+# Years a dateline may print (AFP wire form); anything else is not a year.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+# Printed agency name -> canonical name. Only these, in parentheses (or TASS's slashes), make an
+# agency dateline; any other parenthesised acronym ("(RNC)", "(AAPL.O)") is ordinary text.
+AGENCIES: dict[str, str] = {
+    "AP": "AP",
+    "Reuters": "Reuters",
+    "REUTERS": "Reuters",
+    "Reuters Health": "Reuters",
+    "Reuters Breakingviews": "Reuters",
+    "AFP": "AFP",
+    "UPI": "UPI",
+    "Bloomberg": "Bloomberg",
+    "dpa": "dpa",
+    "DPA": "dpa",
+    "dpa-AFX": "dpa",
+    "Xinhua": "Xinhua",
+    "XINHUA": "Xinhua",
+    "PTI": "PTI",
+    "IANS": "IANS",
+    "ANI": "ANI",
+    "Yonhap": "Yonhap",
+    "Kyodo": "Kyodo",
+    "TASS": "TASS",
+    "ITAR-TASS": "TASS",
+    "Itar-Tass": "TASS",
+    "EFE": "EFE",
+    "AA": "Anadolu",
+    "Anadolu": "Anadolu",
+}
+ANADOLU = "Anadolu"
+
+# Words that name an agency, never a place: "Xinhua News Agency (Xinhua)", "Agencia EFE (EFE)".
+_AGENCY_WORDS = frozenset(
+    {"agence", "agencia", "agency", "associated", "press"} | {n.lower() for n in AGENCIES}
+)
+# Lower-case words that may sit inside a place name ("Rio de Janeiro", "Dar es Salaam").
+_PLACE_CONNECTOR_RE = re.compile(
+    r"d[aeiou]s?|del|des|du|la|las|le|les|los|el|al|es|of|and|upon|on|am|an|der|den|sur|en|y|van|von"
+)
+# Capitalised leads that are kickers, labels or captions, never a house dateline's place
+# ("BREAKING NEWS:", AP's caption "FILE -", "EDITOR'S NOTE —", "LIVE UPDATES:").
+_KICKER_RE = re.compile(
+    r"NEW|FILE|YES|NOTICE|NOTE|WARNING|ALERT|FLASH|URGENT|ADVISORY|SUMMARY|RELATED|TRENDING"
+    r"|(?:LIVE )?UPDATES?|UPDATED|BREAKING(?: NEWS)?|DEVELOPING(?: STORY)?|EXCLUSIVE|WATCH"
+    r"|VIDEOS?|PHOTOS?|LISTEN|PODCAST|OPINION|ANALYSIS|COMMENTARY|EDITORIAL|EXPLAINER|FACTBOX"
+    r"|FACT[ -]CHECK|REVIEW|INTERVIEW|CORRECTION|CLARIFICATION|EDITOR['’]?S NOTE|SPOILER ALERT"
+    r"|SPONSORED|ADVERTISEMENT|READ MORE|ALSO READ|SEE ALSO"
+)
+# Words that mark a kicker wherever they sit in the capitals ("BREAKING: ...", "WATCH LIVE: ...").
+_KICKER_WORD_RE = re.compile(r"BREAKING|EXCLUSIVE|UPDATED?|UPDATES|NOTE|CORRECTION|WATCH")
+
+_MONTHS_EN = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+# EFE prints Spanish day-first dates ("Madrid, 10 abr (EFE).-").
+_MONTHS_ES = {
+    "enero": 1,
+    "ene": 1,
+    "febrero": 2,
+    "marzo": 3,
+    "abril": 4,
+    "abr": 4,
+    "mayo": 5,
+    "junio": 6,
+    "julio": 7,
+    "agosto": 8,
+    "ago": 8,
+    "septiembre": 9,
+    "setiembre": 9,
+    "set": 9,
+    "octubre": 10,
+    "noviembre": 11,
+    "diciembre": 12,
+    "dic": 12,
+}
+_MONTHS = _MONTHS_EN | _MONTHS_ES
+
+
+def _alternation(words: Iterable[str]) -> str:
+    # Longest first, so "september" wins over "sep" and "marzo" over "mar".
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# The agency dateline: a short head without parentheses, then the first "(AGENCY)" or "/TASS/".
+# The head is lazy and bounded, and cannot cross a parenthesis, so a paragraph that opens with
+# any other parenthesis fails at once and a long paragraph costs at most MAX_HEAD_CHARS steps.
+_AGENCY_DATELINE_RE = re.compile(
+    rf"(?P<head>[^()\n]{{0,{MAX_HEAD_CHARS}}}?)"
+    rf"(?:\((?P<agency>{_alternation(AGENCIES)})\)|/(?P<tass>TASS)/)"
+)
+# A house dateline: a short head up to the first separator. The head cannot contain brackets or
+# the dash-like characters, so the first separator decides; a hyphen or underscore separates
+# only with a space before it, so "WINSTON-SALEM" stays one word.
+_HOUSE_DATELINE_RE = re.compile(
+    rf"(?P<head>[^()\[\]\n—–―:_]{{1,{MAX_HOUSE_HEAD_CHARS}}}?)"
+    r"(?P<sep>[^\S\n]*(?:â€”|â€“|—|–|―|--|:)|[^\S\n]+[-_])"
+)
+# The separator after an agency: dashes of every width (and their mojibake, "â€”" is an em
+# dash read as cp1252), EFE's ".-", TASS's ".", colons (AFP web, PTI, ANI) and AP's old "_".
+_SEPARATOR_RE = re.compile(r"[^\S\n]*(?P<sep>â€”|â€“|\.-|--|—|–|―|-|_|:|\.)")
+# Separators distinctive enough to be glued to the next word ("(AP)—The").
+_GLUABLE_SEPARATORS = frozenset({"â€”", "â€“", ".-", "--", "—", "–", "―"})
+# Whitespace after a separator, including a non-breaking space mis-decoded as "Â\xa0".
+_GAP_RE = re.compile(r"(?:Â?[^\S\n])*")
+_SPACES_RE = re.compile(r"(?:Â?\s)+")
+# A date at the end of the head: "June 26", "Jan. 5", "SEPT 3", "March 22, 2018", TASS's
+# "January 21." and EFE's day-first "10 abr". Month names only: a bare number is never a date.
+_DATE_AT_END_RE = re.compile(
+    rf"(?:^|(?<=[\s,]))(?:"
+    rf"(?P<month1>{_alternation(_MONTHS_EN)})\b\.?\s*(?P<day1>\d{{1,2}})"
+    rf"|(?P<day2>\d{{1,2}})\s*(?:de\s+)?(?P<month2>{_alternation(_MONTHS)})\b\.?"
+    rf")(?!\d)(?:,?\s*(?P<year>\d{{4}}))?\.?\s*$",
+    re.IGNORECASE,
+)
+# One word of a place: letters with inner dots, apostrophes and hyphens ("ST.", "D'ALENE",
+# "WINSTON-SALEM", "D.C."). Digits and other punctuation mean it is not a place.
+_PLACE_WORD_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|[.'’-])*")
+# ANI's bracketed country after the city: "New Delhi [India]".
+_BRACKETED_REGION_RE = re.compile(r"(?P<city>[^\[\]]+?)\s*\[(?P<region>[^\[\]]+)\]")
+# Lower-case prefixes of Arabic, French and Italian place names ("al-Qaim", "d'Ivoire").
+_LOWER_PREFIX_RE = re.compile(r"(?:al|el|ad|as|an|ar|d|l)['’-](?=[^\W\d_])")
+# Mixed-case prefixes AP keeps in capitalised datelines ("McALLEN, Texas", "DeKALB, Ill.").
+_CAPS_PREFIX_RE = re.compile(r"(?:Mc|Mac|De|Di|Du|La|Le)(?=[^\W\d_]{2})")
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A parsed dateline; `raw` is exactly the prefix of the first paragraph it was read from.
+
+    >>> Dateline("WASHINGTON (AP) —", "WASHINGTON", None, "AP").as_dict()["agency"]
+    'AP'
+    """
+
+    raw: str
+    location: str | None
+    date: str | None
+    agency: str | None
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The record's `dateline` field: `{"raw", "location", "date", "agency"}`."""
+        return asdict(self)
+
+
+def resolve_date(
+    month: int, day: int, reference: datetime.date, max_days: int = MAX_DATE_DISTANCE_DAYS
+) -> datetime.date | None:
+    """The date nearest `reference` with this month and day, or None beyond `max_days`.
+
+    The year before, of and after the reference are tried (never `strptime` without a year:
+    Feb 29 needs a leap year); impossible days give None.
+
+    >>> resolve_date(12, 30, datetime.date(2021, 1, 2))
+    datetime.date(2020, 12, 30)
+    >>> resolve_date(2, 29, datetime.date(2023, 3, 1)) is None
+    True
+    """
+    if isinstance(reference, datetime.datetime):
+        reference = reference.date()
+    best: datetime.date | None = None
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            candidate = datetime.date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs(candidate - reference) < abs(best - reference):
+            best = candidate
+    if best is None or abs(best - reference).days > max_days:
+        return None
+    return best
+
+
+def find_dateline(
+    text: str, reference: datetime.date | None, *, agency_hint: str | None = None
+) -> Dateline | None:
+    """The dateline at the start of the first paragraph of `text`, or None.
+
+    `reference` (publication date, else Last-Modified, else crawl time) gives the year of a
+    year-less date; `agency_hint` is the source's agency, used only for Anadolu's dateline,
+    which is the place alone as the first paragraph.
+
+    >>> find_dateline("HAYWARD, Calif. (AP) — Police said ...", None)
+    Dateline(raw='HAYWARD, Calif. (AP) —', location='HAYWARD, Calif.', date=None, agency='AP')
+    >>> find_dateline("The Republican National Committee (RNC) said ...", None) is None
+    True
+    """
+    start = _first_paragraph_start(text)
+    end = text.find("\n", start)
+    end = len(text) if end == -1 else end
+    return (
+        _agency_dateline(text, start, end, reference)
+        or _house_dateline(text, start, end, reference)
+        or _anadolu_dateline(text, start, end, agency_hint)
+    )
+
+
+def strip_dateline(text: str, dateline: Dateline) -> str:
+    """`text` without `dateline.raw` and the whitespace after it (or its paragraph, if alone).
+
+    Whitespace before the first paragraph is kept; nothing else changes. Raises ValueError
+    when the first paragraph does not start with `raw`.
+
+    >>> text = "  LONDON (dpa) - Rain fell.\\nMore."
+    >>> strip_dateline(text, find_dateline(text, None))
+    '  Rain fell.\\nMore.'
+    """
+    start = _first_paragraph_start(text)
+    if not text.startswith(dateline.raw, start):
+        raise ValueError(f"text does not start with the dateline {dateline.raw!r}")
+    rest = _GAP_RE.match(text, start + len(dateline.raw)).end()
+    if text.startswith("\n", rest):
+        rest += 1
+    return text[:start] + text[rest:]
+
+
+def _first_paragraph_start(text: str) -> int:
+    # Extraction can leave blank or whitespace-only lines before the body; skip them.
+    return len(text) - len(text.lstrip())
+
+
+def _agency_dateline(
+    text: str, start: int, end: int, reference: datetime.date | None
+) -> Dateline | None:
+    match = _AGENCY_DATELINE_RE.match(text, start, end)
+    if match is None:
+        return None
+    printed = match["agency"] or match["tass"]
+    raw_end = _separator_end(text, match.end(), end)
+    if raw_end is None:
+        return None
+    head, date = _split_date(match["head"], reference)
+    location = None
+    if head:
+        location = _byline_place(head) if head.startswith(("By ", "BY ")) else head
+        if location is None or not _is_place(location) or _expands(location, printed):
+            return None
+    return Dateline(
+        raw=text[start:raw_end],
+        location=_normalize(location) if location else None,
+        date=date,
+        agency=AGENCIES[printed],
+    )
+
+
+def _house_dateline(
+    text: str, start: int, end: int, reference: datetime.date | None
+) -> Dateline | None:
+    match = _HOUSE_DATELINE_RE.match(text, start, end)
+    if match is None:
+        return None
+    after = match.end()
+    # The separator must end the paragraph or be followed by a space; em and en dashes may
+    # also touch the next word ("WASHINGTON—The").
+    glued = after < end and not text[after].isspace()
+    if glued and (
+        match["sep"].strip() not in _GLUABLE_SEPARATORS or not _starts_sentence(text[after])
+    ):
+        return None
+    head, date = _split_date(match["head"], reference)
+    if not head or not _is_house_place(head):
+        return None
+    return Dateline(
+        raw=text[start:after],
+        location=_normalize(head),
+        date=date,
+        agency=None,
+    )
+
+
+def _anadolu_dateline(text: str, start: int, end: int, agency_hint: str | None) -> Dateline | None:
+    if agency_hint != ANADOLU:
+        return None
+    paragraph = text[start:end].rstrip()
+    # The place must be its own paragraph with the body after it, not the whole text.
+    if not text[end:].strip() or len(paragraph.split()) > MAX_ANADOLU_PLACE_WORDS:
+        return None
+    if "," in paragraph or not _is_place(paragraph):
+        return None
+    return Dateline(raw=paragraph, location=_normalize(paragraph), date=None, agency=ANADOLU)
+
+
+def _separator_end(text: str, pos: int, end: int) -> int | None:
+    """Where the dateline ends after the agency at `pos`: after its separator, if any."""
+    match = _SEPARATOR_RE.match(text, pos, end)
+    if match is not None:
+        after = match.end()
+        if after == end or text[after].isspace():
+            return after
+        if match["sep"] in _GLUABLE_SEPARATORS and _starts_sentence(text[after]):
+            return after
+        if match["sep"] not in (".", ":"):
+            return None
+    # No separator (PTI, IANS): the agency ends the paragraph or a new sentence follows it.
+    gap = _GAP_RE.match(text, pos, end).end()
+    if gap == end or (gap > pos and _starts_sentence(text[gap])):
+        return pos
+    return None
+
+
+def _starts_sentence(char: str) -> bool:
+    return char.isupper() or char.isdigit() or char in "\"'“‘«"
+
+
+def _split_date(head: str, reference: datetime.date | None) -> tuple[str, str | None]:
+    """Split a head into its place part and its ISO date (None: no date, or not resolvable)."""
+    head = head.strip()
+    match = _DATE_AT_END_RE.search(head)
+    if match is None:
+        return head, None
+    month = _MONTHS[(match["month1"] or match["month2"]).lower()]
+    day = int(match["day1"] or match["day2"])
+    place = head[: match.start()].rstrip().rstrip(",").rstrip()
+    date: datetime.date | None = None
+    if match["year"] and MIN_YEAR <= int(match["year"]) <= MAX_YEAR:
+        try:
+            date = datetime.date(int(match["year"]), month, day)
+        except ValueError:
+            date = None
+    elif reference is not None:
+        date = resolve_date(month, day, reference)
+    return place, date.isoformat() if date else None
+
+
+def _byline_place(head: str) -> str | None:
+    """The capitalised place after a glued byline ("By Tom Ashby ABUJA" -> "ABUJA")."""
+    words = head.split()
+    for index, word in enumerate(words[1:], start=1):
+        if _is_caps(word) and sum(c.isalpha() for c in word) > 1:
+            byline = words[1:index]
+            if not 0 < len(byline) <= MAX_BYLINE_WORDS or not all(map(_is_name_word, byline)):
+                return None
+            return head[head.index(word, len(words[0])) :]
+    return None
+
+
+def _is_name_word(word: str) -> bool:
+    return word[:1].isupper() or bool(_PLACE_CONNECTOR_RE.fullmatch(word))
+
+
+def _is_place(place: str) -> bool:
+    """A printed place: up to three comma segments of capitalised words, cities split by "/"."""
+    segments = [s.strip() for s in place.split(",")]
+    if len(segments) > MAX_PLACE_SEGMENTS:
+        return False
+    words: list[str] = []
+    for segment in segments:
+        bracketed = _BRACKETED_REGION_RE.fullmatch(segment)
+        parts = [bracketed["city"], bracketed["region"]] if bracketed else [segment]
+        for part in (p for chunk in parts for p in chunk.split("/")):
+            part_words = _SPACES_RE.sub(" ", part).strip().split(" ")
+            if not _is_capitalised_words(part_words):
+                return False
+            words += part_words
+    if len(words) > MAX_PLACE_WORDS:
+        return False
+    return not any(w.lower().strip(".") in _AGENCY_WORDS for w in words)
+
+
+def _is_capitalised_words(words: list[str]) -> bool:
+    if not words or not words[0] or not _is_capitalised(words[0]):
+        return False
+    return all(
+        _is_capitalised(w) or (_PLACE_WORD_RE.fullmatch(w) and _PLACE_CONNECTOR_RE.fullmatch(w))
+        for w in words
+    )
+
+
+def _is_capitalised(word: str) -> bool:
+    if not _PLACE_WORD_RE.fullmatch(word):
+        return False
+    return word[0].isupper() or bool(_LOWER_PREFIX_RE.match(word))
+
+
+def _is_caps(word: str) -> bool:
+    """A word in capitals, allowing AP's "McALLEN" and "DeKALB"."""
+    if not _PLACE_WORD_RE.fullmatch(word):
+        return False
+    letters = _CAPS_PREFIX_RE.sub("", word, count=1)
+    return all(c.isupper() for c in letters if c.isalpha())
+
+
+def _is_house_place(place: str) -> bool:
+    """A house dateline's place: a city in capitals, then optional region segments."""
+    if not _is_place(place):
+        return False
+    city = place.split(",")[0]
+    words = _SPACES_RE.sub(" ", city.replace("/", " ")).split()
+    if len(words) > MAX_HOUSE_CITY_WORDS or not all(map(_is_caps, words)):
+        return False
+    if sum(c.isalpha() for c in city) < MIN_HOUSE_CITY_LETTERS:
+        return False
+    if _KICKER_RE.fullmatch(" ".join(words)):
+        return False
+    return not any(_KICKER_WORD_RE.fullmatch(w.strip(".")) for w in words)
+
+
+def _expands(place: str, printed: str) -> bool:
+    """True when the place is the agency's name spelt out ("Unified Payments Interface (UPI)").
+
+    Wire places are printed in capitals or carry a region, so only a single segment in
+    title case is checked: its last words' initials spelling the acronym give it away.
+    """
+    if "," in place or "/" in place or all(map(_is_caps, place.split())):
+        return False
+    initials = [
+        piece[0].upper()
+        for word in place.split()
+        if not _PLACE_CONNECTOR_RE.fullmatch(word)
+        for piece in word.split("-")
+        if piece
+    ]
+    letters = [c.upper() for c in printed if c.isalpha()]
+    return len(initials) >= len(letters) and initials[-len(letters) :] == letters
+
+
+def _normalize(location: str) -> str:
+    return _SPACES_RE.sub(" ", location).strip()

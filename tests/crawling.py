@@ -1,0 +1,79 @@
+"""Run real crawls in a subprocess, isolated in a temporary folder, and read what they wrote."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# Settings every test crawl uses: its own output and store, and no politeness delays against
+# the local mock site (politeness is for real sites; the tests check it is on by default).
+TEST_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": "False",
+    "DOWNLOAD_DELAY": "0",
+    "LOG_LEVEL": "INFO",
+}
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    output_dir: Path
+
+    def records(self, spider: str | None = None) -> list[dict[str, Any]]:
+        pattern = f"{spider}/*.jsonl" if spider else "*/*.jsonl"
+        found = []
+        for path in sorted(self.output_dir.glob(pattern)):
+            found.extend(json.loads(line) for line in path.read_text("utf-8").splitlines())
+        return found
+
+    def manifests(self, spider: str) -> list[dict[str, Any]]:
+        return [
+            json.loads(path.read_text("utf-8"))
+            for path in sorted(self.output_dir.glob(f"{spider}/*.manifest.json"))
+        ]
+
+
+def crawl_command(
+    command: str, spider: str, workdir: Path, *args: str, settings: dict[str, str] | None = None
+) -> list[str]:
+    merged = {
+        **TEST_SETTINGS,
+        "OUTPUT_DIR": str(workdir / "output"),
+        "DEDUP_STORE_PATH": str(workdir / "dedup.sqlite"),
+        "LOG_DIR": str(workdir / "logs"),
+        "LOCK_DIR": str(workdir / "locks"),
+        **(settings or {}),
+    }
+    argv = [sys.executable, "-m", "scrapy", command, spider, *args]
+    for name, value in merged.items():
+        argv += ["-s", f"{name}={value}"]
+    return argv
+
+
+def crawl(
+    spider: str,
+    workdir: Path,
+    *args: str,
+    settings: dict[str, str] | None = None,
+    command: str = "crawl",
+    timeout: float = 180,
+) -> CrawlResult:
+    """Run `scrapy <command> <spider> ARGS` from the project folder and wait for it."""
+    argv = crawl_command(command, spider, workdir, *args, settings=settings)
+    done = subprocess.run(
+        argv,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return CrawlResult(done.returncode, done.stdout, done.stderr, workdir / "output")
