@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import glob
 import urllib.request
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,8 @@ from warcio.exceptions import ArchiveLoadFailed
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Bytes read per chunk when streaming a record body; bodies over the size limit are skipped.
 READ_CHUNK = 64 * 1024
+# warcio quotes the damaged bytes in its messages; a log line needs only their start.
+MESSAGE_CHARS = 120
 
 
 class ArchiveError(Exception):
@@ -107,8 +108,12 @@ def read_archive(
     try:
         for record in records:
             yield _classify(record, allowed, max_size)
-    except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise ArchiveError(f"damaged archive: {exc}") from exc
+    except ArchiveLoadFailed as exc:
+        raise ArchiveError(f"damaged archive: {str(exc)[:MESSAGE_CHARS]}") from exc
+    except Exception as exc:  # noqa: BLE001
+        # warcio reports damage as whatever its parsers hit (zlib.error, EOFError, AttributeError
+        # on a record missing its headers, ...): all of them mean the same thing here.
+        raise ArchiveError(f"damaged archive: {type(exc).__name__}: {str(exc)[:MESSAGE_CHARS]}") from exc
 
 
 def _classify(record: object, allowed: frozenset[str], max_size: int) -> ArchivedPage | Skipped:

@@ -113,6 +113,12 @@ _KICKER_RE = re.compile(
 )
 # Words that mark a kicker wherever they sit in the capitals ("BREAKING: ...", "WATCH LIVE: ...").
 _KICKER_WORD_RE = re.compile(r"BREAKING|EXCLUSIVE|UPDATED?|UPDATES|NOTE|CORRECTION|WATCH")
+# Function words that no capitalised city contains but a lead-in in capitals does
+# ("WHEN THE STORM HIT —", "IT WAS OVER —"); "THE" stays allowed for THE HAGUE and THE DALLES.
+_NOT_PLACE_WORD_RE = re.compile(
+    r"AN?|I|IT|HE|SHE|WE|THEY|YOU|MY|OUR|YOUR|HIS|HER|ITS|THEIR|THIS|THAT|THESE|THOSE|THERE"
+    r"|HERE|WHEN|WHAT|WHY|HOW|WHO|IF|BUT|OR|SO|IS|ARE|WAS|WERE|BE|NOT|NO|WITH|FOR|FROM|BY|TO|IN|AT"
+)
 
 _MONTHS_EN = {
     "january": 1,
@@ -181,11 +187,11 @@ _AGENCY_DATELINE_RE = re.compile(
 # only with a space before it, so "WINSTON-SALEM" stays one word.
 _HOUSE_DATELINE_RE = re.compile(
     rf"(?P<head>[^()\[\]\n—–―:_]{{1,{MAX_HOUSE_HEAD_CHARS}}}?)"
-    r"(?P<sep>[^\S\n]*(?:â€”|â€“|—|–|―|--|:)|[^\S\n]+[-_])"
+    r"(?P<sep>(?:Â?[^\S\n])*(?:â€”|â€“|—|–|―|--|:)|(?:Â?[^\S\n])+[-_])"
 )
 # The separator after an agency: dashes of every width (and their mojibake, "â€”" is an em
 # dash read as cp1252), EFE's ".-", TASS's ".", colons (AFP web, PTI, ANI) and AP's old "_".
-_SEPARATOR_RE = re.compile(r"[^\S\n]*(?P<sep>â€”|â€“|\.-|--|—|–|―|-|_|:|\.)")
+_SEPARATOR_RE = re.compile(r"(?:Â?[^\S\n])*(?P<sep>â€”|â€“|\.-|--|—|–|―|-|_|:|\.)")
 # Separators distinctive enough to be glued to the next word ("(AP)—The").
 _GLUABLE_SEPARATORS = frozenset({"â€”", "â€“", ".-", "--", "—", "–", "―"})
 # Whitespace after a separator, including a non-breaking space mis-decoded as "Â\xa0".
@@ -478,7 +484,9 @@ def _is_house_place(place: str) -> bool:
         return False
     if _KICKER_RE.fullmatch(" ".join(words)):
         return False
-    return not any(_KICKER_WORD_RE.fullmatch(w.strip(".")) for w in words)
+    return not any(
+        _KICKER_WORD_RE.fullmatch(w.strip(".")) or _NOT_PLACE_WORD_RE.fullmatch(w) for w in words
+    )
 
 
 def _expands(place: str, printed: str) -> bool:
