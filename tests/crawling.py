@@ -77,3 +77,25 @@ def crawl(
         check=False,
     )
     return CrawlResult(done.returncode, done.stdout, done.stderr, workdir / "output")
+
+
+def start_crawl(
+    spider: str,
+    workdir: Path,
+    *args: str,
+    settings: dict[str, str] | None = None,
+    command: str = "crawl",
+) -> subprocess.Popen[str]:
+    """Start a crawl in the background (for tests that signal or race it)."""
+    argv = crawl_command(command, spider, workdir, *args, settings=settings)
+    return subprocess.Popen(
+        argv, cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def lines_in(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        with open(path, "rb") as handle:
+            total += handle.read().count(b"\n")
+    return total

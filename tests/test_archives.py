@@ -50,12 +50,21 @@ def test_domain_filter(tmp_path: Path) -> None:
             ("https://www.reuters.com/world/x/", 200, HTML, PAGE),
         ],
     )
-    pages = [r for r in _read(path, domains=["reuters.com", "www.apnews.com"]) if isinstance(r, ArchivedPage)]
-    assert [p.url for p in pages] == ["https://apnews.com/article/a-1", "https://www.reuters.com/world/x/"]
+    pages = [
+        r
+        for r in _read(path, domains=["reuters.com", "www.apnews.com"])
+        if isinstance(r, ArchivedPage)
+    ]
+    assert [p.url for p in pages] == [
+        "https://apnews.com/article/a-1",
+        "https://www.reuters.com/world/x/",
+    ]
 
 
 def test_oversized_body_is_skipped(tmp_path: Path) -> None:
-    path = write_warc(tmp_path / "a.warc.gz", [("https://a.example/x", 200, HTML, b"<p>" + b"x" * 5000)])
+    path = write_warc(
+        tmp_path / "a.warc.gz", [("https://a.example/x", 200, HTML, b"<p>" + b"x" * 5000)]
+    )
     records = [r for r in _read(path, max_size=1000) if isinstance(r, Skipped) and r.url]
     assert records == [Skipped("too_large", "https://a.example/x")]
 

@@ -1,0 +1,204 @@
+"""Unattended operation: crash safety, incremental runs, concurrency, locks, health exit codes."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import signal
+import time
+from pathlib import Path
+
+from newscrawl.health import EXIT_LOCKED, EXIT_UNHEALTHY
+from tests.crawling import crawl, lines_in, start_crawl
+from tests.mocksite.server import MockWireSite
+
+# Slow the crawl down enough that a signal reliably lands in the middle of it.
+SLOW = {"DOWNLOAD_DELAY": "1", "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "OUTPUT_SYNC_EVERY": "1"}
+WAIT_SECONDS = 60
+
+
+def _wait_for_first_record(output: Path, spider: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        parts = list((output / spider).glob("*.jsonl.part"))
+        if parts and lines_in(parts) >= 1:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the crawl wrote no record in time")
+
+
+def _article_urls(site: MockWireSite, service: str) -> set[str]:
+    return {site.base(service) + path for path in site.article_paths(service)}
+
+
+def _final_files(output: Path, spider: str) -> list[Path]:
+    return sorted((output / spider).glob("*.jsonl"))
+
+
+def _records(files: list[Path]) -> list[dict[str, object]]:
+    return [json.loads(line) for path in files for line in path.read_text("utf-8").splitlines()]
+
+
+def test_sigkill_mid_run_loses_nothing_and_writes_nothing_twice(
+    mock_site: MockWireSite, tmp_path: Path
+) -> None:
+    spider_args = ("-a", f"site={mock_site.base('apnews')}")
+    process = start_crawl("apnews", tmp_path, *spider_args, settings=SLOW)
+    _wait_for_first_record(tmp_path / "output", "apnews")
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+    assert _final_files(tmp_path / "output", "apnews") == []  # nothing presented as complete
+
+    result = crawl("apnews", tmp_path, *spider_args)
+    assert result.returncode == 0, result.stderr
+    output = tmp_path / "output" / "apnews"
+    assert list(output.glob("*.part")) == []
+    files = _final_files(tmp_path / "output", "apnews")
+    for path in files:
+        assert path.read_bytes().endswith(b"\n")
+    records = _records(files)
+    urls = [record["url"] for record in records]
+    assert len(urls) == len(set(urls)), "an article was written twice"
+    assert set(urls) == _article_urls(mock_site, "apnews")
+    assert "Recovered" in result.stderr
+
+    # The store agrees with the files: a third run downloads no article and writes nothing.
+    before = len(mock_site.hits("apnews"))
+    third = crawl("apnews", tmp_path, *spider_args)
+    assert third.returncode == 0, third.stderr
+    article_hits = [
+        p for p in mock_site.hits("apnews")[before:] if p in mock_site.article_paths("apnews")
+    ]
+    assert article_hits == []
+    assert third.manifests("apnews")[-1]["written"] == 0
+
+
+def test_sigterm_finishes_writing_what_it_had(mock_site: MockWireSite, tmp_path: Path) -> None:
+    spider_args = ("-a", f"site={mock_site.base('reuters')}")
+    process = start_crawl("reuters", tmp_path, *spider_args, settings=SLOW)
+    _wait_for_first_record(tmp_path / "output", "reuters")
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == EXIT_UNHEALTHY, stderr  # stopped early: not a healthy run
+    assert "did not finish normally (shutdown)" in stderr
+    output = tmp_path / "output" / "reuters"
+    assert list(output.glob("*.part")) == []
+    (first_file,) = _final_files(tmp_path / "output", "reuters")
+    first = _records([first_file])
+    assert first
+    (manifest,) = [json.loads(p.read_text("utf-8")) for p in output.glob("*.manifest.json")]
+    assert manifest["finish_reason"] == "shutdown"
+    assert manifest["written"] == len(first)
+
+    rest = crawl("reuters", tmp_path, *spider_args)
+    assert rest.returncode == 0, rest.stderr
+    urls = [r["url"] for r in _records(_final_files(tmp_path / "output", "reuters"))]
+    assert len(urls) == len(set(urls))
+    assert set(urls) == _article_urls(mock_site, "reuters")
+
+
+def test_incremental_run_downloads_only_what_changed(
+    mock_site: MockWireSite, tmp_path: Path
+) -> None:
+    spider_args = ("-a", f"site={mock_site.base('apnews')}")
+    first = crawl("apnews", tmp_path, *spider_args)
+    assert first.returncode == 0, first.stderr
+    written = first.manifests("apnews")[0]["written"]
+    assert written == len(mock_site.article_paths("apnews"))
+
+    articles = set(mock_site.article_paths("apnews"))
+    before = len(mock_site.hits("apnews"))
+    second = crawl("apnews", tmp_path, *spider_args)
+    assert second.returncode == 0, second.stderr
+    assert [p for p in mock_site.hits("apnews")[before:] if p in articles] == []
+    manifest = second.manifests("apnews")[-1]
+    assert manifest["written"] == 0
+    assert manifest["skipped_already_written"] == written
+    assert manifest["summary"].startswith("0 written")
+    assert f"{written} not downloaded (already written)" in manifest["summary"]
+
+    changed = sorted(articles)[0]
+    mock_site.touch("apnews", changed, "2030-01-01T00:00:00Z")
+    before = len(mock_site.hits("apnews"))
+    third = crawl("apnews", tmp_path, *spider_args)
+    assert third.returncode == 0, third.stderr
+    assert [p for p in mock_site.hits("apnews")[before:] if p in articles] == [changed]
+    (revision,) = third.records("apnews")[-1:]
+    assert revision["url"] == mock_site.base("apnews") + changed
+    assert revision["revision"] == 2
+
+
+def test_two_spiders_at_once_share_the_store(mock_site: MockWireSite, tmp_path: Path) -> None:
+    ap = start_crawl("apnews", tmp_path, "-a", f"site={mock_site.base('apnews')}")
+    paper = start_crawl("sitemap", tmp_path, "-a", f"url={mock_site.base('newspaper')}/sitemap.xml")
+    for process in (ap, paper):
+        _, stderr = process.communicate(timeout=180)
+        assert process.returncode == 0, stderr
+    texts = [r["text"] for r in _records(sorted((tmp_path / "output").glob("*/*.jsonl")))]
+    battery = [t for t in texts if "battery" in t.lower() and "mill" in t.lower()]
+    assert len(battery) == 1, "the syndicated story was written twice"
+
+
+def test_overlapping_cron_run_exits_at_once(mock_site: MockWireSite, tmp_path: Path) -> None:
+    lock_dir = tmp_path / "locks"
+    lock_dir.mkdir()
+    with open(lock_dir / "apnews.lock", "w") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        started = time.monotonic()
+        result = crawl(
+            "apnews", tmp_path, "-a", f"site={mock_site.base('apnews')}", command="cronrun"
+        )
+    assert result.returncode == EXIT_LOCKED
+    assert "another run holds" in result.stderr
+    assert time.monotonic() - started < 30
+    assert mock_site.hits("apnews") == []
+
+
+def test_cron_run_logs_and_stops_at_its_time_limit(mock_site: MockWireSite, tmp_path: Path) -> None:
+    result = crawl(
+        "apnews",
+        tmp_path,
+        "-a",
+        f"site={mock_site.base('apnews')}",
+        command="cronrun",
+        settings={**SLOW, "DOWNLOAD_DELAY": "3", "CRON_TIME_LIMIT": "2"},
+    )
+    assert result.returncode == 0, result.stderr
+    (log,) = (tmp_path / "logs").glob("apnews-*.log")
+    assert "closespider_timeout" in log.read_text("utf-8")
+    (manifest,) = result.manifests("apnews")
+    assert manifest["finish_reason"] == "closespider_timeout"
+    assert manifest["written"] < len(mock_site.article_paths("apnews"))
+
+
+def _feed(tmp_path: Path, links: list[str]) -> str:
+    items = "".join(f"<item><title>t</title><link>{link}</link></item>" for link in links)
+    path = tmp_path / "feed.xml"
+    path.write_text(f"<rss version='2.0'><channel><title>f</title>{items}</channel></rss>")
+    return path.as_uri()
+
+
+# Port 1 on loopback: nothing listens there, so a download fails with "connection refused".
+DEAD_LINK = "http://127.0.0.1:1/story"
+
+
+def test_exit_code_when_nothing_written_amid_errors(tmp_path: Path) -> None:
+    result = crawl(
+        "feed", tmp_path, "-a", f"url={_feed(tmp_path, [DEAD_LINK])}", settings={"RETRY_TIMES": "0"}
+    )
+    assert result.returncode == EXIT_UNHEALTHY
+    assert "wrote nothing while" in result.stderr
+
+
+def test_exit_code_when_errors_pass_the_threshold(mock_site: MockWireSite, tmp_path: Path) -> None:
+    good = mock_site.base("apnews") + mock_site.article_paths("apnews")[0]
+    url = f"url={_feed(tmp_path, [good, DEAD_LINK])}"
+    settings = {"RETRY_TIMES": "0", "DEDUP_MODE": "off"}
+    tolerant = crawl("feed", tmp_path / "a", "-a", url, settings=settings)
+    assert tolerant.returncode == 0, tolerant.stderr
+    assert tolerant.manifests("feed")[0]["written"] == 1
+    strict = crawl(
+        "feed", tmp_path / "b", "-a", url, settings={**settings, "HEALTH_MAX_ERRORS": "0"}
+    )
+    assert strict.returncode == EXIT_UNHEALTHY
+    assert "more than the 0 allowed" in strict.stderr
