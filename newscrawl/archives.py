@@ -113,7 +113,9 @@ def read_archive(
     except Exception as exc:  # noqa: BLE001
         # warcio reports damage as whatever its parsers hit (zlib.error, EOFError, AttributeError
         # on a record missing its headers, ...): all of them mean the same thing here.
-        raise ArchiveError(f"damaged archive: {type(exc).__name__}: {str(exc)[:MESSAGE_CHARS]}") from exc
+        raise ArchiveError(
+            f"damaged archive: {type(exc).__name__}: {str(exc)[:MESSAGE_CHARS]}"
+        ) from exc
 
 
 def _classify(record: object, allowed: frozenset[str], max_size: int) -> ArchivedPage | Skipped:

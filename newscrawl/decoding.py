@@ -17,7 +17,9 @@ BINARY_SNIFF_BYTES = 1024
 # A body that only decodes with more replacement characters than this share is not text.
 MAX_REPLACEMENT_SHARE = 0.01
 # Sniffed when the Content-Type header is missing or generic: does it look like markup?
-_MARKUP_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype|html|head|body|meta|title|div|p)\b", re.I | re.S)
+_MARKUP_START = re.compile(
+    rb"^\s*(<!--.*?-->\s*)*<(!doctype|html|head|body|meta|title|div|p)\b", re.I | re.S
+)
 
 
 class Unreadable(ValueError):
@@ -42,7 +44,9 @@ def check_html(body: bytes, content_type: str | None) -> None:
     """Raise `Unreadable` for an empty, binary or non-HTML body."""
     if not body.strip():
         raise Unreadable("empty", "empty response body")
-    if b"\x00" in body[:BINARY_SNIFF_BYTES] and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if b"\x00" in body[:BINARY_SNIFF_BYTES] and not body.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
         raise Unreadable("binary", "binary response body")
     mime = (content_type or "").split(";")[0].strip().lower()
     if mime in HTML_CONTENT_TYPES:

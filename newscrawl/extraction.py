@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 import trafilatura
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from newscrawl.cleanup import CleanupRules, clean_text, prune_tree
+from newscrawl.cleanup import CleanupRules, clean_text, page_headlines, prune_tree, text_key
 
 # trafilatura options measured best on news pages (see DESIGN.md); never deduplicate=True:
 # its process-global cache silently drops paragraphs of syndicated copy.
@@ -29,18 +30,14 @@ TRAFILATURA_OPTIONS = {
     "deduplicate": False,
 }
 AUTHOR_SEPARATOR = "; "  # how trafilatura joins several authors in `Document.author`
-JSON_LD_XPATH = '//script[@type="application/ld+json"]'
-# (meta attribute, value) pairs naming a publication or modification time, best first.
-PUBLISHED_META = (
-    ("property", "article:published_time"),
-    ("itemprop", "datePublished"),
-    ("name", "pubdate"),
+# Everything metadata is read from, in one pass over the page: <meta> tags, the canonical link,
+# JSON-LD blocks.
+METADATA_XPATH = XPath(
+    '//meta[@content] | //link[@rel="canonical"][@href] | //script[@type="application/ld+json"]'
 )
-MODIFIED_META = (
-    ("property", "article:modified_time"),
-    ("itemprop", "dateModified"),
-    ("property", "og:updated_time"),
-)
+META_KEYS = ("property", "name", "itemprop")  # the attributes that name a <meta> tag
+PUBLISHED_META = ("article:published_time", "datepublished", "pubdate")  # best first
+MODIFIED_META = ("article:modified_time", "datemodified", "og:updated_time")
 # An ISO 8601 date, optionally with a time: what `published`/`modified` may hold.
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 
@@ -59,20 +56,23 @@ class Extracted:
     rules_fired: list[str] = field(default_factory=list)
 
 
-def extract(html: str, url: str | None = None, rules: CleanupRules | None = None) -> Extracted | None:
+def extract(
+    html: str, url: str | None = None, rules: CleanupRules | None = None
+) -> Extracted | None:
     """Extract the article of one page; None when the page has no extractable main text."""
     tree = load_html(html)
     if tree is None:
         return None
     rules = rules or CleanupRules()
-    canonical = _canonical_url(tree, url)
-    published, modified = _json_ld_dates(tree)
+    metadata = PageMetadata.read(tree)
+    headlines = page_headlines(tree)
     fired: list[str] = []
     prune_tree(tree, rules, fired)
     document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     if document is None or not document.text:
         return None
-    cleaned = clean_text(document.text, document.title, rules, fired)
+    headlines |= {text_key(document.title or "")} - {""}
+    cleaned = clean_text(document.text, headlines, rules, fired)
     if not cleaned.text:
         return None
     return Extracted(
@@ -80,11 +80,48 @@ def extract(html: str, url: str | None = None, rules: CleanupRules | None = None
         text=cleaned.text,
         credits=cleaned.credits,
         authors=_authors(document.author),
-        published=published or _meta_date(tree, PUBLISHED_META) or document.date,
-        modified=modified or _meta_date(tree, MODIFIED_META),
-        canonical_url=canonical,
-        rules_fired=fired,
+        published=metadata.date(PUBLISHED_META, metadata.json_ld_published) or document.date,
+        modified=metadata.date(MODIFIED_META, metadata.json_ld_modified),
+        canonical_url=metadata.canonical_url(url),
+        rules_fired=list(dict.fromkeys(fired)),
     )
+
+
+@dataclass
+class PageMetadata:
+    """Dates and URLs the page declares about itself, read before any pruning."""
+
+    meta: dict[str, str] = field(default_factory=dict)  # lower-cased meta name -> first content
+    canonical: str | None = None  # <link rel="canonical"> as written
+    json_ld_published: str | None = None
+    json_ld_modified: str | None = None
+
+    @classmethod
+    def read(cls, tree: HtmlElement) -> PageMetadata:
+        metadata = cls()
+        for element in METADATA_XPATH(tree):
+            if element.tag == "meta":
+                name = next((element.get(key) for key in META_KEYS if element.get(key)), None)
+                if name:
+                    metadata.meta.setdefault(name.lower(), element.get("content").strip())
+            elif element.tag == "link":
+                metadata.canonical = metadata.canonical or element.get("href").strip()
+            elif metadata.json_ld_published is None:
+                metadata.json_ld_published, metadata.json_ld_modified = _json_ld_dates(element)
+        return metadata
+
+    def date(self, names: tuple[str, ...], preferred: str | None) -> str | None:
+        """The preferred (JSON-LD) date, else the first of the named <meta> dates."""
+        candidates = [preferred, *(self.meta.get(name) for name in names)]
+        return next((date for date in candidates if date and ISO_DATE_RE.match(date)), None)
+
+    def canonical_url(self, url: str | None) -> str | None:
+        """<link rel=canonical>, else og:url, made absolute against the page URL."""
+        for candidate in (self.canonical, self.meta.get("og:url")):
+            absolute = urljoin(url, candidate) if url and candidate else candidate
+            if absolute and absolute.startswith(("http://", "https://")):
+                return absolute
+        return None
 
 
 def _authors(author: str | None) -> list[str]:
@@ -93,37 +130,16 @@ def _authors(author: str | None) -> list[str]:
     return [name.strip() for name in author.split(AUTHOR_SEPARATOR) if name.strip()]
 
 
-def _canonical_url(tree: HtmlElement, url: str | None) -> str | None:
-    candidates = tree.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content')
-    for candidate in candidates:
-        absolute = urljoin(url, candidate.strip()) if url else candidate.strip()
-        if absolute.startswith(("http://", "https://")):
-            return absolute
-    return None
-
-
-def _meta_date(tree: HtmlElement, names: tuple[tuple[str, str], ...]) -> str | None:
-    for attribute, value in names:
-        for content in tree.xpath(f'//meta[@{attribute}="{value}"]/@content'):
-            if ISO_DATE_RE.match(content.strip()):
-                return content.strip()
-    return None
-
-
-def _json_ld_dates(tree: HtmlElement) -> tuple[str | None, str | None]:
-    """datePublished and dateModified of the first JSON-LD object that has them."""
-    for script in tree.xpath(JSON_LD_XPATH):
-        try:
-            data = json.loads(script.text or "")
-        except ValueError:
-            continue
-        for node in _json_ld_nodes(data):
-            published = node.get("datePublished")
-            if isinstance(published, str) and ISO_DATE_RE.match(published):
-                modified = node.get("dateModified")
-                if not (isinstance(modified, str) and ISO_DATE_RE.match(modified)):
-                    modified = None
-                return published, modified
+def _json_ld_dates(script: HtmlElement) -> tuple[str | None, str | None]:
+    """datePublished and dateModified of the first object of a JSON-LD block that has them."""
+    try:
+        data = json.loads(script.text or "")
+    except ValueError:
+        return None, None
+    for node in _json_ld_nodes(data):
+        published, modified = node.get("datePublished"), node.get("dateModified")
+        if isinstance(published, str) and ISO_DATE_RE.match(published):
+            return published, modified if isinstance(modified, str) else None
     return None, None
 
 

@@ -28,7 +28,9 @@ class NewsLogFormatter(LogFormatter):
             "args": {"url": getattr(item, "url", "?"), "exception": exception},
         }
 
-    def scraped(self, item: Any, response: Response | Failure | None, spider: Spider) -> LogFormatterResult:
+    def scraped(
+        self, item: Any, response: Response | Failure | None, spider: Spider
+    ) -> LogFormatterResult:
         return {
             "level": logging.DEBUG,
             "msg": "Wrote %(url)s",

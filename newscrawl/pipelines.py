@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
-
 class ArticleDropped(DropItem):
     """An item that is not written, and why (`reason` is the stats key)."""
 
@@ -209,13 +208,17 @@ class DedupPipeline(_Stage):
         if not isinstance(item, Article):
             return item
         run = get_run(self.crawler)
-        verdict = run.deduplicator.check(id=item.id, canonical_url=item.canonical_url, text=item.text)
+        verdict = run.deduplicator.check(
+            id=item.id, canonical_url=item.canonical_url, text=item.text
+        )
         item.revision = verdict.revision
         if verdict.kind == "unchanged":
             raise self.drop("already_written", item.canonical_url)
         if verdict.kind in ("exact", "near"):
             if run.mode == "drop":
-                raise self.drop(f"duplicate_{verdict.kind}", f"{item.url} of {verdict.duplicate_of}")
+                raise self.drop(
+                    f"duplicate_{verdict.kind}", f"{item.url} of {verdict.duplicate_of}"
+                )
             self.stats.inc_value(f"newscrawl/marked/duplicate_{verdict.kind}")
             item.duplicate_of = verdict.duplicate_of
         if verdict.kind == "revision":

@@ -18,7 +18,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 # --- Politeness and safety -------------------------------------------------------------------
 # An honest user agent: site operators can see who we are and where to read about us.
-USER_AGENT = f"newscrawl/{__version__} (+https://github.com/newscrawl/newscrawl; news research crawler)"
+USER_AGENT = (
+    f"newscrawl/{__version__} (+https://github.com/newscrawl/newscrawl; news research crawler)"
+)
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2

@@ -58,6 +58,15 @@ SOURCES: dict[str, Source] = {
             # Story URLs end with the publication date: /world/...-2024-03-07/
             article_pattern=r"^/[a-z-]+/.+-\d{4}-\d{2}-\d{2}/?$",
             deny_pattern=r"^/(pictures|graphics|video)/",
+            rules=CleanupRules(
+                name="reuters",
+                prune_xpaths=(
+                    '//*[@data-testid="primary-image" or @data-testid="primary-gallery"]',
+                ),
+                trailer_patterns=(
+                    r"(?P<trust_line>our standards: the thomson reuters trust principles\.?)",
+                ),
+            ),
         ),
         Source(
             name="apnews",
@@ -67,6 +76,14 @@ SOURCES: dict[str, Source] = {
             sitemaps=("https://apnews.com/sitemap.xml",),
             article_pattern=r"^/article/[a-z0-9-]*-?[0-9a-f]{32}/?$",
             deny_pattern=r"^/(hub|video)/",
+            rules=CleanupRules(
+                name="apnews",
+                prune_xpaths=(
+                    # "What to know about ..." promo boxes and photo carousels inside the story
+                    '//*[contains(concat(" ", normalize-space(@class), " "), " Infobox ")]',
+                    '//*[contains(concat(" ", normalize-space(@class), " "), " CarouselSlide ")]',
+                ),
+            ),
         ),
         Source(
             name="afp",

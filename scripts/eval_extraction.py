@@ -119,6 +119,8 @@ class EvalPage:
     expected: str
     title: str | None = None
     subsets: tuple[str, ...] = ()
+    captions: set[str] = field(default_factory=set)
+    headlines: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -152,9 +154,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     pages = load_aeb(args.eval_dir / "aeb") + load_fundus(args.eval_dir / "fundus")
+    for page in pages:
+        page.captions = _captions(page.html)
     outputs = run_extractors(pages)
+    for page in pages:  # the headline leak check compares every extractor with one headline
+        page.headlines = {page.title, outputs["newscrawl"][page.page_id].title} - {None}
     scores = {
-        name: [score_page(page, out[page.page_id], name) for page in pages]
+        name: [score_page(page, out[page.page_id]) for page in pages]
         for name, out in outputs.items()
     }
     print_table(pages, outputs, scores)
@@ -308,7 +314,7 @@ def _text_to_score(page: EvalPage, output: Output) -> str:
     return output.text
 
 
-def score_page(page: EvalPage, output: Output, extractor: str) -> PageScore:
+def score_page(page: EvalPage, output: Output) -> PageScore:
     expected, predicted = _shingles(page.expected), _shingles(_text_to_score(page, output))
     tp = sum((expected & predicted).values())
     fp = sum(predicted.values()) - tp
@@ -348,7 +354,7 @@ def _captions(html: str) -> set[str]:
 def find_leaks(page: EvalPage, output: Output) -> Counter[str]:
     leaks: Counter[str] = Counter()
     text, expected = _normalize(output.text), _normalize(page.expected)
-    for caption in _page_captions(page):
+    for caption in page.captions:
         normalized = _normalize(caption)
         if normalized and normalized in text and normalized not in expected:
             leaks[f"caption: {caption[:80]}"] += 1
@@ -356,21 +362,12 @@ def find_leaks(page: EvalPage, output: Output) -> Counter[str]:
         if CHROME_LINES.fullmatch(line.strip()):
             leaks[f"chrome: {line.strip()[:80]}"] += 1
     first_line = _normalize(output.text.split("\n", 1)[0])
-    for title in {page.title, output.title} - {None}:
+    for title in page.headlines:
         headline = _normalize(title)
         if headline and first_line == headline and not expected.startswith(headline):
             leaks[f"headline: {title[:80]}"] += 1
             break
     return leaks
-
-
-_CAPTION_CACHE: dict[str, set[str]] = {}
-
-
-def _page_captions(page: EvalPage) -> set[str]:
-    if page.page_id not in _CAPTION_CACHE:
-        _CAPTION_CACHE[page.page_id] = _captions(page.html)
-    return _CAPTION_CACHE[page.page_id]
 
 
 def _leak_kinds(scores: Iterable[PageScore]) -> Counter[str]:

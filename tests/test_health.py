@@ -28,6 +28,8 @@ def test_nothing_written_amid_errors() -> None:
 
 
 def test_too_many_errors() -> None:
-    health = assess({"finish_reason": "finished", "newscrawl/written": 9, "log_count/ERROR": 11}, 10)
+    health = assess(
+        {"finish_reason": "finished", "newscrawl/written": 9, "log_count/ERROR": 11}, 10
+    )
     assert not health.ok
     assert "more than the 10 allowed" in health.problems[0]

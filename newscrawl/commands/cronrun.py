@@ -57,9 +57,7 @@ class Command(CrawlCommand):
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(
-                f"newscrawl: {spider}: another run holds {lock.name}; exiting", file=sys.stderr
-            )
+            print(f"newscrawl: {spider}: another run holds {lock.name}; exiting", file=sys.stderr)
             lock.close()
             self.exitcode = EXIT_LOCKED
             return
@@ -78,6 +76,4 @@ class Command(CrawlCommand):
         log_dir.mkdir(parents=True, exist_ok=True)
         if not opts.logfile:
             self.settings.set("LOG_FILE", str(log_dir / f"{args[0]}-{started}.log"), "cmdline")
-        self.settings.set(
-            "CLOSESPIDER_TIMEOUT", self.settings.getint("CRON_TIME_LIMIT"), "cmdline"
-        )
+        self.settings.set("CLOSESPIDER_TIMEOUT", self.settings.getint("CRON_TIME_LIMIT"), "cmdline")

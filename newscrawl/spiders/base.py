@@ -65,7 +65,9 @@ class DiscoverySpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.sitemap_urls:
-            yield scrapy.Request(url, callback=self.parse_sitemap, meta={"dont_merge_cookies": True})
+            yield scrapy.Request(
+                url, callback=self.parse_sitemap, meta={"dont_merge_cookies": True}
+            )
         for url in self.feed_urls:
             yield scrapy.Request(url, callback=self.parse_feed, meta={"dont_merge_cookies": True})
 

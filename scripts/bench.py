@@ -1,0 +1,482 @@
+"""`make bench`: newscrawl end to end against a plain trafilatura loop, and memory at 10x input.
+
+    python scripts/bench.py [--pages 1000] [--scale 10] [--skip-scale] [--repeat 2] [--seed 0]
+
+What is measured, and how:
+
+- **Input.** A `.warc.gz` of `--pages` generated article pages (`scripts/warcgen.py`), cached
+  under `.bench/` keyed by page count, seed and a digest of the generator's source, so a changed
+  generator never reuses a stale archive.
+- **Plain loop** (the baseline): one process reads the same WARC with warcio, decodes each HTML
+  response body as UTF-8 and calls `trafilatura.bare_extraction` with the project's options
+  (`include_images=False, include_comments=False, favor_precision=True, with_metadata=True`).
+- **newscrawl**: `scrapy crawl warc` through every pipeline to JSONL, in a fresh output folder
+  and dedup store, with the extraction pool at its default size (one worker per core) unless
+  `--workers` says otherwise.
+- **Pages per second** = pages read from the archive / time. Each side runs as its own
+  subprocess and is timed two ways: *with start-up* (spawn to exit, as a user waits for it:
+  interpreter, imports, Scrapy set-up, shutdown) and *without* (the plain loop alone; for
+  newscrawl the engine's "Spider opened" to "Closing spider" log lines, which still include
+  starting the worker pool).
+- **Peak memory** = the highest sum of VmRSS over the subprocess and all its descendants (the
+  extraction workers), sampled from /proc every 0.2 s; pages shared between processes are
+  counted once per process. CPU seconds are split into the children (the workers: their last
+  sample) and the main process (the total from `wait4` minus the children's).
+- The machine is shared, so the small runs alternate plain / newscrawl `--repeat` times and the
+  best (fastest) run of each side is reported. The `--scale`x run is done once per side; its
+  newscrawl peak memory must stay within 20% of the lowest small-run peak.
+
+Exits 1 when a target is missed, 0 when all pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SCRIPTS_DIR = PROJECT_DIR / "scripts"
+BENCH_DIR = PROJECT_DIR / ".bench"  # git-ignored: cached archives and the last runs' outputs
+RUNS_DIR = BENCH_DIR / "runs"
+
+DEFAULT_PAGES = 1000  # the issue asks for at least 1,000 article pages
+DEFAULT_SCALE = 10  # the memory check runs this many times the pages
+DEFAULT_REPEAT = 2  # the machine is shared and noisy: best of this many interleaved small runs
+DEFAULT_SEED = 0
+TARGET_RATIO = 1.6  # newscrawl pages/s over plain-loop pages/s, on a 2-core machine
+MAX_MEMORY_GROWTH = 1.20  # peak memory at scale over the small run's: "within 20%"
+SAMPLE_INTERVAL = 0.2  # seconds between two /proc samples of the process tree
+MIB = 1024 * 1024
+LOG_TAIL_LINES = 30  # log lines shown when a crawl fails
+
+# The plain loop uses the project's trafilatura options (newscrawl.extraction), minus nothing.
+PLAIN_OPTIONS = {
+    "include_images": False,
+    "include_comments": False,
+    "favor_precision": True,
+    "with_metadata": True,
+}
+# Epoch seconds with milliseconds at the start of every log line, for the crawl window.
+CRAWL_LOG_FORMAT = "%(created).3f [%(name)s] %(levelname)s: %(message)s"
+SPIDER_OPENED_RE = re.compile(r"^(\d+\.\d+) \[scrapy\.core\.engine\] INFO: Spider opened", re.M)
+SPIDER_CLOSING_RE = re.compile(r"^(\d+\.\d+) \[scrapy\.core\.engine\] INFO: Closing spider", re.M)
+PAGES_READ_RE = re.compile(r"'newscrawl/warc/page': (\d+)")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+# -- the archive -----------------------------------------------------------------------------
+
+
+def warc_path(pages: int, seed: int, generator_source: bytes) -> Path:
+    """Where the archive of `pages` pages for `seed` is cached.
+
+    >>> warc_path(1000, 0, b"v1").name
+    'pages-1000-seed-0-3bfc2695.warc.gz'
+    """
+    digest = hashlib.sha256(generator_source).hexdigest()[:8]
+    return BENCH_DIR / f"pages-{pages}-seed-{seed}-{digest}.warc.gz"
+
+
+def ensure_warc(pages: int, seed: int) -> Path:
+    """The cached archive, built first (to a temporary name, then renamed) when missing."""
+    path = warc_path(pages, seed, (SCRIPTS_DIR / "warcgen.py").read_bytes())
+    if path.exists():
+        return path
+    spec = importlib.util.spec_from_file_location("warcgen", SCRIPTS_DIR / "warcgen.py")
+    assert spec is not None and spec.loader is not None
+    warcgen = sys.modules["warcgen"] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(warcgen)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    warcgen.build_warc(partial, pages, seed)
+    os.replace(partial, path)
+    return path
+
+
+# -- measuring a process tree ----------------------------------------------------------------
+
+
+def parse_stat(text: str) -> tuple[int, float]:
+    """(parent pid, CPU seconds) from the text of /proc/<pid>/stat.
+
+    The command name may hold spaces and parentheses, so fields are counted after the last ")".
+
+    >>> parse_stat("42 (a b) c) S 7 1 1 0 -1 0 0 0 0 0 250 50 0 0 20 0 1 0 9 0 0")
+    (7, 3.0)
+    """
+    fields = text[text.rindex(")") + 2 :].split()
+    # fields[0] is stat field 3 (state): ppid is field 4, utime 14, stime 15.
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def parse_vmrss(text: str) -> int:
+    """Resident set size in bytes from the text of /proc/<pid>/status (0 for a zombie).
+
+    >>> parse_vmrss("Name:\\tpython\\nVmRSS:\\t  2048 kB\\nThreads:\\t1\\n")
+    2097152
+    """
+    match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
+    return int(match.group(1)) * 1024 if match else 0
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="ascii", errors="replace") as handle:
+            return handle.read()
+    except OSError:  # the process ended between listing and reading
+        return None
+
+
+def process_tree(root: int) -> dict[int, float]:
+    """CPU seconds of `root` and every live descendant, by pid (no /proc/*/children here)."""
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        text = _read(f"/proc/{entry}/stat")
+        if text:
+            parents[int(entry)], cpu[int(entry)] = parse_stat(text)
+    tree = {root} if root in cpu else set()
+    frontier = set(tree)
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - tree
+        tree |= frontier
+    return {pid: cpu[pid] for pid in tree}
+
+
+def tree_rss(pids: list[int] | dict[int, float]) -> int:
+    """Sum of VmRSS over the given processes, in bytes."""
+    return sum(parse_vmrss(_read(f"/proc/{pid}/status") or "") for pid in pids)
+
+
+@dataclass
+class Measured:
+    """One subprocess run: wall time, peak memory of its tree, CPU split, exit code."""
+
+    wall: float
+    peak_rss: int
+    cpu_main: float
+    cpu_total: float
+    returncode: int
+
+    @property
+    def cpu_others(self) -> float:
+        return self.cpu_total - self.cpu_main
+
+
+def run_measured(argv: list[str], folder: Path) -> Measured:
+    """Run `argv` (output to `folder`/stdout, stderr), sampling its process tree meanwhile."""
+    done = threading.Event()
+    ended: dict[str, object] = {}
+    with open(folder / "stdout", "wb") as out, open(folder / "stderr", "wb") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, cwd=PROJECT_DIR, stdout=out, stderr=err)
+
+    def reap() -> None:
+        # A blocking wait4 in its own thread: the end time is exact, not up to one sample late.
+        _, status, usage = os.wait4(child.pid, 0)
+        ended.update(time=time.perf_counter(), status=status, usage=usage)
+        done.set()
+
+    threading.Thread(target=reap, daemon=True).start()
+    peak = 0
+    last_cpu: dict[int, float] = {}
+    while not done.is_set():
+        tree = process_tree(child.pid)
+        peak = max(peak, tree_rss(tree))
+        last_cpu.update(tree)
+        done.wait(SAMPLE_INTERVAL)
+    usage = ended["usage"]
+    child.returncode = os.waitstatus_to_exitcode(ended["status"])  # reaped above, not by Popen
+    # wait4 counts the children the crawl reaped; what they used after their last sample (at
+    # most one interval each) is counted as the main process's.
+    cpu_total = usage.ru_utime + usage.ru_stime  # type: ignore[attr-defined]
+    cpu_children = sum(cpu for pid, cpu in last_cpu.items() if pid != child.pid)
+    return Measured(
+        wall=float(ended["time"]) - started,  # type: ignore[arg-type]
+        peak_rss=peak,
+        cpu_main=cpu_total - cpu_children,
+        cpu_total=cpu_total,
+        returncode=child.returncode,
+    )
+
+
+# -- the two sides ---------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """One side's figures for one run."""
+
+    side: str  # "plain" | "newscrawl"
+    pages: int
+    measured: Measured
+    busy: float  # seconds without start-up (see the module docstring)
+    written: int | None = None
+    dropped: dict[str, int] = field(default_factory=dict)
+    folder: Path | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.measured.wall
+
+    @property
+    def busy_rate(self) -> float:
+        return self.pages / self.busy
+
+
+def plain_loop(path: Path) -> int:
+    """The baseline: warcio + `bare_extraction` over every HTML 200 response; pages read."""
+    # Imported here, in the plain-loop subprocess only, so their cost is that side's start-up.
+    import trafilatura
+    from warcio.archiveiterator import ArchiveIterator
+
+    pages = 0
+    with path.open("rb") as handle:
+        for record in ArchiveIterator(handle):
+            http = record.http_headers
+            if record.rec_type != "response" or http is None or http.get_statuscode() != "200":
+                continue
+            if "html" not in (http.get_header("Content-Type") or ""):
+                continue
+            html = record.content_stream().read().decode("utf-8", errors="replace")
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            trafilatura.bare_extraction(html, url=url, **PLAIN_OPTIONS)
+            pages += 1
+    return pages
+
+
+def fresh_folder(label: str) -> Path:
+    folder = RUNS_DIR / label
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def run_plain(warc: Path, label: str) -> Result:
+    folder = fresh_folder(label)
+    measured = run_measured([sys.executable, __file__, "--plain-loop", str(warc)], folder)
+    if measured.returncode != 0:
+        raise SystemExit(f"bench: plain loop failed:\n{(folder / 'stderr').read_text()}")
+    report = json.loads((folder / "stdout").read_text())
+    return Result("plain", report["pages"], measured, report["seconds"], folder=folder)
+
+
+def crawl_argv(warc: Path, folder: Path, workers: int | None, profile: Path | None) -> list[str]:
+    argv = [sys.executable, "-m", "scrapy", "crawl", "warc", "-a", f"path={warc}"]
+    settings = {
+        "OUTPUT_DIR": folder,
+        "DEDUP_STORE_PATH": folder / "dedup.sqlite",
+        "LOG_FILE": folder / "log",
+        "LOG_FORMAT": CRAWL_LOG_FORMAT,
+    }
+    if workers is not None:
+        settings["EXTRACT_WORKERS"] = workers
+    for name, value in settings.items():
+        argv += ["-s", f"{name}={value}"]
+    if profile is not None:
+        argv += ["--profile", str(profile)]
+    return argv
+
+
+def crawl_window(log: str) -> float | None:
+    """Seconds from "Spider opened" to "Closing spider" in a log with CRAWL_LOG_FORMAT."""
+    opened, closing = SPIDER_OPENED_RE.search(log), SPIDER_CLOSING_RE.search(log)
+    if not (opened and closing):
+        return None
+    return float(closing.group(1)) - float(opened.group(1))
+
+
+def run_newscrawl(warc: Path, label: str, workers: int | None, profile: bool) -> Result:
+    folder = fresh_folder(label)
+    profile_path = folder / "crawl.cprof" if profile else None
+    measured = run_measured(crawl_argv(warc, folder, workers, profile_path), folder)
+    log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
+    manifests = sorted(folder.glob("warc/*.manifest.json"))
+    window = crawl_window(log)
+    pages = PAGES_READ_RE.search(log)
+    if measured.returncode != 0 or not manifests or window is None or pages is None:
+        tail = "\n".join(log.splitlines()[-LOG_TAIL_LINES:])
+        stderr = (folder / "stderr").read_text(errors="replace")
+        raise SystemExit(
+            f"bench: the crawl failed (exit {measured.returncode}); see {folder}\n{stderr}{tail}"
+        )
+    manifest = json.loads(manifests[-1].read_text("utf-8"))
+    if manifest["finish_reason"] != "finished":
+        raise SystemExit(f"bench: the crawl ended with {manifest['finish_reason']}; see {folder}")
+    return Result(
+        "newscrawl",
+        int(pages.group(1)),
+        measured,
+        window,
+        written=manifest["written"],
+        dropped=manifest["dropped"],
+        folder=folder,
+    )
+
+
+# -- the report ------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def ratio_line(label: str, ratio: float, judged: bool) -> tuple[str, bool]:
+    """One target line for a throughput ratio; `judged` lines decide the exit code."""
+    mark = "" if judged else " (info)"
+    return (
+        f"{label:<46} {ratio:6.2f}x  target >= {TARGET_RATIO}x  {verdict(ratio >= TARGET_RATIO)}"
+        f"{mark}"
+    ), ratio >= TARGET_RATIO or not judged
+
+
+def table(columns: list[tuple[str, Result]]) -> str:
+    """Every figure of the chosen runs, one column per run."""
+
+    def dropped(r: Result) -> str:
+        if r.written is None:
+            return "-"
+        reasons = " ".join(f"{k} {v}" for k, v in r.dropped.items())
+        return f"{sum(r.dropped.values())} ({reasons})" if reasons else "0"
+
+    rows: list[tuple[str, list[str]]] = [
+        ("pages read from the archive", [f"{r.pages:,}" for _, r in columns]),
+        ("records written", ["-" if r.written is None else f"{r.written:,}" for _, r in columns]),
+        ("records dropped", [dropped(r) for _, r in columns]),
+        ("wall time with start-up (s)", [f"{r.measured.wall:.2f}" for _, r in columns]),
+        ("pages/s with start-up", [f"{r.rate:.1f}" for _, r in columns]),
+        ("time without start-up (s)", [f"{r.busy:.2f}" for _, r in columns]),
+        ("pages/s without start-up", [f"{r.busy_rate:.1f}" for _, r in columns]),
+        ("peak RSS, process tree (MiB)", [f"{r.measured.peak_rss / MIB:.0f}" for _, r in columns]),
+        ("CPU s, main process", [f"{r.measured.cpu_main:.1f}" for _, r in columns]),
+        ("CPU s, workers and other children", [f"{r.measured.cpu_others:.1f}" for _, r in columns]),
+    ]
+    width = max(12, *(len(head) + 1 for head, _ in columns))
+    lines = [f"{'':<36}" + "".join(f"{head:>{width}}" for head, _ in columns)]
+    lines += [f"{name:<36}" + "".join(f"{v:>{width}}" for v in values) for name, values in rows]
+    return "\n".join(lines)
+
+
+def best(results: list[Result]) -> Result:
+    return max(results, key=lambda r: r.rate)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=DEFAULT_PAGES, help="pages (default 1000)")
+    parser.add_argument("--scale", type=int, default=DEFAULT_SCALE, help="memory run: x pages")
+    parser.add_argument("--skip-scale", action="store_true", help="skip the memory run")
+    parser.add_argument("--repeat", type=int, default=DEFAULT_REPEAT, help="small runs per side")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="archive seed")
+    parser.add_argument("--workers", type=int, help="EXTRACT_WORKERS (default: the setting's)")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the crawl's main process (slower)"
+    )
+    parser.add_argument("--plain-loop", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.plain_loop is not None:  # the baseline subprocess started by run_plain()
+        started = time.perf_counter()
+        pages = plain_loop(args.plain_loop)
+        print(json.dumps({"pages": pages, "seconds": time.perf_counter() - started}))
+        return 0
+
+    cores = os.cpu_count() or 1
+    workers = "default: one per core" if args.workers is None else str(args.workers)
+    began = time.perf_counter()
+    small = ensure_warc(args.pages, args.seed)
+    plains: list[Result] = []
+    crawls: list[Result] = []
+    for attempt in range(1, args.repeat + 1):
+        print(f"run {attempt}/{args.repeat}: {args.pages:,} pages ...", file=sys.stderr)
+        plains.append(run_plain(small, f"plain-{args.pages}-{attempt}"))
+        crawls.append(
+            run_newscrawl(small, f"newscrawl-{args.pages}-{attempt}", args.workers, args.profile)
+        )
+    plain, crawl = best(plains), best(crawls)
+    columns = [(f"plain {args.pages:,}", plain), (f"newscrawl {args.pages:,}", crawl)]
+
+    big_plain = big_crawl = None
+    if not args.skip_scale:
+        big_pages = args.pages * args.scale
+        print(f"scale run: {big_pages:,} pages ...", file=sys.stderr)
+        big = ensure_warc(big_pages, args.seed)
+        big_plain = run_plain(big, f"plain-{big_pages}")
+        big_crawl = run_newscrawl(big, f"newscrawl-{big_pages}", args.workers, profile=False)
+        columns += [(f"plain {big_pages:,}", big_plain), (f"newscrawl {big_pages:,}", big_crawl)]
+
+    print(
+        f"newscrawl bench: {cores} cores, extraction workers {workers}; archive seed {args.seed}"
+        f", {small.name}; best of {args.repeat} interleaved small runs"
+    )
+    print(table(columns))
+    print()
+    checks = [
+        ratio_line(f"ratio at {args.pages:,} pages, with start-up", crawl.rate / plain.rate, True),
+        ratio_line(
+            f"ratio at {args.pages:,} pages, without start-up",
+            crawl.busy_rate / plain.busy_rate,
+            False,
+        ),
+    ]
+    if big_plain and big_crawl:
+        checks.append(
+            ratio_line(
+                f"ratio at {big_crawl.pages:,} pages, with start-up",
+                big_crawl.rate / big_plain.rate,
+                False,
+            )
+        )
+        base_peak = min(r.measured.peak_rss for r in crawls)
+        growth = big_crawl.measured.peak_rss / base_peak
+        checks.append(
+            (
+                f"{'newscrawl peak RSS ' + f'{big_crawl.pages:,}' + ' / ' + f'{args.pages:,}':<46}"
+                f" {growth:6.2f}x  target <= {MAX_MEMORY_GROWTH}x  "
+                f"{verdict(growth <= MAX_MEMORY_GROWTH)}  "
+                f"({big_crawl.measured.peak_rss / MIB:.0f} MiB vs {base_peak / MIB:.0f} MiB)",
+                growth <= MAX_MEMORY_GROWTH,
+            )
+        )
+    else:
+        checks.append(("memory at scale: not run (--skip-scale)", True))
+    for line, _ in checks:
+        print(line)
+    print()
+    print(
+        "small runs, pages/s with start-up: plain "
+        + ", ".join(f"{r.rate:.1f}" for r in plains)
+        + "; newscrawl "
+        + ", ".join(f"{r.rate:.1f}" for r in crawls)
+        + "; newscrawl peaks "
+        + ", ".join(f"{r.measured.peak_rss / MIB:.0f}" for r in crawls)
+        + " MiB"
+    )
+    print(
+        "with start-up = subprocess spawn to exit; without = plain: the loop alone, newscrawl: "
+        "'Spider opened' to 'Closing spider' (includes starting the worker pool)"
+    )
+    if args.profile:
+        print(
+            f"profiles of the crawl's main process: {RUNS_DIR}/newscrawl-{args.pages}-*/crawl.cprof"
+        )
+    print(f"outputs and logs: {RUNS_DIR}; bench took {time.perf_counter() - began:.0f} s")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
