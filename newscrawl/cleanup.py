@@ -31,6 +31,7 @@ MIN_IMAGE_TEXT_WORDS = 3  # shorter alt texts ("Photo", "Ankara") match unrelate
 MAX_CAPTION_DEPTH = 4  # how many levels above an image its visible caption may sit
 MAX_FIGURE_CHARS = 1500  # an image's container with more text than this is the article body
 MAX_PHOTO_CREDIT_WORDS = 6  # "<alt text> Photo: Jane Doe/Reuters" is still the caption
+MAX_CAPTION_WORDS = 40  # a short element near an image that starts with its alt text expands it
 MAX_CREDIT_WORDS = 80  # contributor lines and sign-offs are short; longer lines are body text
 MAX_CONTACT_WORDS = 40  # "Email Jane Doe at jd@example.com or follow her @jd" and no more
 MAX_BYLINE_WORDS = 15  # "By Jane Doe, AP Business Writer 47 minutes ago"
@@ -39,6 +40,7 @@ MAX_PROMO_WORDS = 30  # "Read more: <headline>" lines; a longer line is a paragr
 MAX_LINK_WORDS = 20  # a linked headline listed under "Related:" or "DON'T MISS"
 MAX_SITE_TRAILER_WORDS = 80  # site trailer patterns match short lines, never paragraphs
 HEADLINE_WINDOW = 3  # the headline repeat sits in the first lines (AP pages show it twice)
+MAX_KICKER_WORDS = 5  # a short line above the repeated headline is its kicker ("WORLD NEWS")
 
 # Captions never belong in the text: <figcaption>, and any element whose class or id names a
 # caption ("collapsible-caption", "primary-gallery__caption", "wp-caption-text", "photo-caption").
@@ -52,8 +54,8 @@ CAPTION_OWNER_RE = re.compile(r"(?:has|with|no|without)[-_]?caption", re.I)
 CONTAINER_XPATH = XPath(f"count(.//p) > {MAX_CAPTION_PARAGRAPHS} or boolean(.//h1 | .//h2 | .//h3)")
 # Images whose alt or title text may be repeated as a visible caption next to them.
 DESCRIBED_IMAGE_XPATH = XPath("//img[@alt or @title]")
-# The headline as Open Graph and the first <h1> give it.
-HEADLINE_XPATH = XPath('(//meta[@property="og:title"]/@content)[1] | (//h1)[1]')
+# Where a page title ends and the site name starts: "Headline | Site", "見出し：朝日新聞デジタル".
+SITE_SUFFIX_RE = re.compile(r"\s+[|–—-]\s+|\s*[：|]\s*")
 
 
 class Action(Enum):
@@ -96,9 +98,10 @@ class CleanedText:
 # --- before trafilatura: the page tree ----------------------------------------------------------
 
 
-def page_headlines(tree: HtmlElement) -> frozenset[str]:
-    """The page's headline as Open Graph and the first <h1> give it, as `text_key`s."""
-    texts = [h if isinstance(h, str) else h.text_content() for h in HEADLINE_XPATH(tree)]
+def headline_keys(headlines: Iterable[str | None]) -> frozenset[str]:
+    """Comparison keys of the page's headlines, with and without a trailing site name."""
+    texts = [headline for headline in headlines if headline]
+    texts += [SITE_SUFFIX_RE.split(text)[0] for text in texts]
     return frozenset(map(text_key, texts)) - {""}
 
 
@@ -158,14 +161,19 @@ def _repeats(element: HtmlElement, texts: set[str]) -> bool:
     if not isinstance(element.tag, str) or element.tag == "img":
         return False
     key = text_key(element.text_content())
-    return any(_is_caption_of(key, text) for text in texts)
+    return any(_is_caption_of(key, text, element.tag) for text in texts)
 
 
-def _is_caption_of(key: str, text: str) -> bool:
+def _is_caption_of(key: str, text: str, tag: str) -> bool:
+    """The alt text itself, with a photo credit, or expanded outside a paragraph of its own."""
     if key == text:
         return True
-    extra_words = len(key.split()) - len(text.split())
-    return key.startswith(f"{text} ") and extra_words <= MAX_PHOTO_CREDIT_WORDS
+    if not key.startswith(f"{text} "):
+        return False
+    words = len(key.split())
+    return words - len(text.split()) <= MAX_PHOTO_CREDIT_WORDS or (
+        tag != "p" and words <= MAX_CAPTION_WORDS
+    )
 
 
 def _drop_all(elements: Iterable[HtmlElement]) -> bool:
@@ -452,11 +460,20 @@ def _strip_link_suffixes(lines: list[str], fired: list[str]) -> list[str]:
 
 
 def _drop_headlines(body: list[str], headlines: frozenset[str], fired: list[str]) -> list[str]:
-    """Drop repeats of the headline among the first lines of the body."""
-    head = [line for line in body[:HEADLINE_WINDOW] if text_key(line) not in headlines - {""}]
-    if len(head) < len(body[:HEADLINE_WINDOW]):
-        fired.append(f"{GENERIC}:headline")
-    return head + body[HEADLINE_WINDOW:]
+    """Drop repeats of the headline among the first lines of the body, and kickers above them."""
+    repeats = [i for i, line in enumerate(body[:HEADLINE_WINDOW]) if text_key(line) in headlines]
+    if not repeats:
+        return body
+    fired.append(f"{GENERIC}:headline")
+    above = body[: repeats[-1]]
+    if any(len(line.split()) <= MAX_KICKER_WORDS for line in above if line not in repeats):
+        fired.append(f"{GENERIC}:kicker")
+    kept = [
+        line
+        for i, line in enumerate(above)
+        if i not in repeats and len(line.split()) > MAX_KICKER_WORDS
+    ]
+    return kept + body[repeats[-1] + 1 :]
 
 
 def text_key(text: str) -> str:

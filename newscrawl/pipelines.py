@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
+from scrapy.utils.misc import load_object
 
 from newscrawl.datelines import find_dateline, strip_dateline
 from newscrawl.dedup.fingerprints import content_hash
@@ -23,7 +24,7 @@ from newscrawl.exporters import JsonlWriter, recover_partials
 from newscrawl.extraction import Extracted
 from newscrawl.items import Article, Page
 from newscrawl.language import detect_language
-from newscrawl.pagereader import Rejected, read_page
+from newscrawl.pagereader import Rejected
 from newscrawl.runtime import get_run
 from newscrawl.sources import SOURCES
 from newscrawl.urls import canonicalize_url, url_id
@@ -97,6 +98,7 @@ class ExtractPipeline(_Stage):
         super().__init__(crawler)
         workers = crawler.settings.get("EXTRACT_WORKERS")
         self.workers = (os.cpu_count() or 1) if workers in (None, "") else int(workers)
+        self.read_page = load_object(crawler.settings.get("EXTRACT_FUNCTION"))
         self.pool: ProcessPoolExecutor | None = None
         # Items leave this stage in the order they entered it, so the dedup stage sees the same
         # sequence (and keeps the same first copy of a story) as a single-process run.
@@ -118,11 +120,11 @@ class ExtractPipeline(_Stage):
         if item.status != 200:
             raise self.drop("http_status", f"{item.status} {item.url}")
         if self.pool is None:
-            return self.finish(item, read_page(*self.read_args(item)))
+            return self.finish(item, self.read_page(*self.read_args(item)))
         loop = asyncio.get_running_loop()
         previous, self._previous = self._previous, mine = loop.create_future()
         try:
-            result = await loop.run_in_executor(self.pool, read_page, *self.read_args(item))
+            result = await loop.run_in_executor(self.pool, self.read_page, *self.read_args(item))
             if previous is not None:
                 await previous
             return self.finish(item, result)

@@ -77,6 +77,9 @@ EXTENSIONS["newscrawl.manifest.RunManifest"] = 500
 LOG_FORMATTER = "newscrawl.logformatter.NewsLogFormatter"
 # Extraction worker processes; unset (None) means one per core, 0 extracts in the crawl process.
 EXTRACT_WORKERS = None
+# The function that turns a page's bytes into extracted fields (`newscrawl.pagereader.read_page`
+# signature); swap it to plug in another extractor. It must be importable by worker processes.
+EXTRACT_FUNCTION = "newscrawl.pagereader.read_page"
 # A crawl with more ERROR log lines than this exits non-zero (see newscrawl.health).
 HEALTH_MAX_ERRORS = 50
 # `scrapy cronrun`: seconds after which a run stops gracefully; keep it below the cron interval.

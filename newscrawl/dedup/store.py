@@ -1,0 +1,122 @@
+"""The persistent state behind deduplication, as an interface.
+
+`Deduplicator` talks to a `DedupStore` only through the methods below, and only with plain
+values (ints, bytes, str), so a store is a small, mechanical piece of code: `SQLiteStore` is the
+embedded default; a Redis store for several hosts implements the same methods with hashes for
+URLs and contents, sets for LSH bands and a counter for document numbers.
+
+A store keeps three kinds of entries:
+
+- URLs, forever: what was written for each canonical URL (id, content key, revision, lastmod,
+  write time, and the document number of the latest written text).
+- Content keys, forever: the first URL written with each exact text.
+- Documents, for a rolling window: one per written text (the verification sketch, the shingle-set
+  size, and the LSH band keys when the text is indexed for near-duplicate search).
+
+Keys are 63-bit non-negative ints cut from BLAKE2b digests (`url_key`, `content_key`); LSH band
+keys are uint32. Times are Unix seconds.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    import numpy as np
+
+
+class StoreMismatchError(RuntimeError):
+    """The store was built with other fingerprint parameters than the ones asked for."""
+
+
+@dataclass(frozen=True)
+class UrlState:
+    """What a store knows about one canonical URL: its latest written revision."""
+
+    id: str
+    content_key: int
+    revision: int
+    lastmod: int | None  # sitemap lastmod recorded when written (Unix seconds)
+    written_at: int
+    size: int  # shingle-set size of the latest text; 0 when its document left the window
+    sketch: bytes | None  # verification sketch of the latest text; None once pruned
+
+
+@dataclass(frozen=True)
+class DocEntry:
+    """An indexed text that is a near-duplicate candidate."""
+
+    doc: int
+    id: str  # record id of the URL the text was written under
+    written_at: int
+    size: int
+    sketch: bytes
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """One written record, as `DedupStore.write` receives it."""
+
+    url_key: int
+    id: str
+    content_key: int
+    revision: int
+    lastmod: int | None
+    written_at: int
+    size: int  # 0 when the text has no shingles (then `sketch` is empty)
+    sketch: bytes
+    band_keys: bytes  # uint32 little-endian LSH keys; empty when the text is not indexed
+    index_content: bool  # also register `content_key` (first writer wins)
+
+
+class DedupStore(ABC):
+    """Persistent URL, content and near-duplicate index entries shared by crawls."""
+
+    @abstractmethod
+    def bind(self, fingerprint_params: str) -> None:
+        """Record the fingerprint parameters on first use; afterwards insist on the same.
+
+        Band keys and sketches computed with other parameters never match: raise
+        `StoreMismatchError` instead of silently missing every near-duplicate.
+        """
+
+    @abstractmethod
+    def get_url(self, url_key: int) -> UrlState | None:
+        """Return the state of a written URL, or None."""
+
+    @abstractmethod
+    def first_with_content(self, content_key: int) -> str | None:
+        """Return the id of the first record written with this exact content, or None."""
+
+    @abstractmethod
+    def candidates(self, band_keys: np.ndarray) -> list[int]:
+        """Return the documents sharing at least one LSH band key (once per shared band)."""
+
+    @abstractmethod
+    def get_docs(self, docs: Sequence[int]) -> list[DocEntry]:
+        """Return the documents still in the store among `docs` (pruned ones are skipped)."""
+
+    @abstractmethod
+    def write(
+        self,
+        records: Sequence[StoredRecord],
+        lastmods: Mapping[int, int],
+        *,
+        expire_before: int,
+    ) -> None:
+        """Commit atomically and durably, then prune documents written before `expire_before`.
+
+        `records` are newly written records. Each gets the next document number, so a later
+        revision of a URL keeps the earlier document (copies of the earlier text still find it);
+        when two crawls write the same URL, the higher revision wins. `lastmods` maps the URL
+        keys of unchanged re-crawls to a newer sitemap lastmod to remember. URL and content
+        entries are never pruned.
+        """
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store's resources; uncommitted state is discarded."""
