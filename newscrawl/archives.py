@@ -72,8 +72,8 @@ def open_location(location: str, timeout: float = 60.0) -> BinaryIO:
     """Open a local file or stream an http(s) URL (never downloaded whole first)."""
     try:
         if urlsplit(location).scheme in ("http", "https"):
-            return urllib.request.urlopen(location, timeout=timeout)  # noqa: S310
-        return open(location, "rb")  # noqa: SIM115 - the caller closes it
+            return urllib.request.urlopen(location, timeout=timeout)
+        return open(location, "rb")
     except OSError as exc:
         raise ArchiveError(f"cannot open {location}: {exc}") from exc
 
@@ -110,7 +110,7 @@ def read_archive(
             yield _classify(record, allowed, max_size)
     except ArchiveLoadFailed as exc:
         raise ArchiveError(f"damaged archive: {str(exc)[:MESSAGE_CHARS]}") from exc
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         # warcio reports damage as whatever its parsers hit (zlib.error, EOFError, AttributeError
         # on a record missing its headers, ...): all of them mean the same thing here.
         raise ArchiveError(

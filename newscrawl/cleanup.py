@@ -60,7 +60,7 @@ SITE_SUFFIX_RE = re.compile(r"\s+[|–—-]\s+|\s*[：|]\s*")
 
 class Action(Enum):
     DROP = "drop"  # boilerplate with no value: removed
-    CREDIT = "credit"  # sign-offs, contributor and contact lines: moved to `credits`
+    CREDIT = "credit"  # sign-offs, contributor and source lines: moved to `credits`
 
 
 @dataclass(frozen=True)
@@ -150,10 +150,28 @@ def _captions_near(image: HtmlElement, texts: set[str]) -> list[HtmlElement]:
             return []
         if any(text in text_key(content) for text in texts):  # cheap test before the walk
             repeats = [element for element in container.iter() if _repeats(element, texts)]
-            if repeats:
-                return repeats
+            captions = [caption for caption in map(_caption_or_teaser(image), repeats) if caption]
+            if captions:
+                return captions
         container = container.getparent()
     return []
+
+
+def _caption_or_teaser(image: HtmlElement) -> Callable[[HtmlElement], HtmlElement | None]:
+    """What to remove for a repeat of the image's alt text: the repeat itself when no link is
+    involved (a caption); the whole link when the image and the repeat share it (a teaser card
+    for another story); nothing when only the repeat is linked, since taking a link's text away
+    would defeat trafilatura's link-density checks on the block around it.
+    """
+    image_link = next(image.iterancestors("a"), None)
+
+    def remove(repeat: HtmlElement) -> HtmlElement | None:
+        link = repeat if repeat.tag == "a" else next(repeat.iterancestors("a"), None)
+        if link is None:
+            return None if repeat.find(".//a") is not None else repeat
+        return link if link is image_link else None
+
+    return remove
 
 
 def _repeats(element: HtmlElement, texts: set[str]) -> bool:
@@ -281,7 +299,8 @@ CONTRIBUTOR_RE = re.compile(
     r"|to contact the (?:reporters?|editors?|authors?) (?:on|of|for|responsible for) this story:.*",
     re.I,
 )
-# Reporter contact lines: an e-mail address, or "follow him/her" with a handle or network.
+# Contact and tip lines: an e-mail address, or "follow him/her" with a handle or network ("Email
+# Jane Doe at jd@example.com", "Got a story? Email webnews@example.com"): not the story's credits.
 CONTACT_RE = re.compile(
     r"[\w.+-]+@[\w-]+\.\w[\w.]*|\bfollow (?:him|her|them|me|us)\b[^.]*(?:@\w|twitter|facebook)",
     re.I,
@@ -372,7 +391,8 @@ SENTENCE_END_RE = re.compile(r"[.!?:;\"”’)]$")
 # Suffixes of link texts: Reuters screen-reader "opens new tab" ("the report, opens new tab by"
 # reads "the report by"), blog share widgets "Click To Tweet".
 LINK_SUFFIX_RE = re.compile(r",? opens new tab\b|\s*click to tweet$", re.I)
-# A lone separator line ("___" before AP trailers, between "The Latest" updates): no text.
+# A lone separator line: "___" before AP trailers (and between "The Latest" updates, where it
+# stays: it separates the updates).
 SEPARATOR_RE = re.compile(r"[_*=~-]{3,}|[*•·](?: ?[*•·]){2,}")
 # What comparing a line with a headline or an alt text ignores: case, punctuation, spacing.
 NON_WORD_RE = re.compile(r"\W+")
@@ -386,7 +406,7 @@ GENERIC_LINE_RULES = (
     LineRule(f"{GENERIC}:contributors", CONTRIBUTOR_RE.fullmatch, Action.CREDIT, MAX_CREDIT_WORDS),
     LineRule(f"{GENERIC}:ap-trailer", AP_TRAILER_RE.fullmatch, Action.DROP, MAX_CREDIT_WORDS),
     LineRule(f"{GENERIC}:social", SOCIAL_RE.fullmatch, Action.DROP, MAX_CONTACT_WORDS),
-    LineRule(f"{GENERIC}:contact", CONTACT_RE.search, Action.CREDIT, MAX_CONTACT_WORDS),
+    LineRule(f"{GENERIC}:contact", CONTACT_RE.search, Action.DROP, MAX_CONTACT_WORDS),
     LineRule(f"{GENERIC}:source", SOURCE_RE.fullmatch, Action.CREDIT, MAX_SOURCE_WORDS),
     LineRule(f"{GENERIC}:copyright", COPYRIGHT_RE.fullmatch, Action.DROP, MAX_CREDIT_WORDS),
     LineRule(f"{GENERIC}:chrome", CHROME_RE.fullmatch, Action.DROP, MAX_PROMO_WORDS),
@@ -394,7 +414,6 @@ GENERIC_LINE_RULES = (
     LineRule(PROMO_HEADER_RULE, PROMO_HEADER_RE.fullmatch, Action.DROP, MAX_PROMO_WORDS),
     LineRule(PROMO_RULE, PROMO_LINK_RE.fullmatch, Action.DROP, MAX_PROMO_WORDS),
     LineRule(f"{GENERIC}:newsletter", NEWSLETTER_RE.fullmatch, Action.DROP, MAX_PROMO_WORDS),
-    LineRule(f"{GENERIC}:separator", SEPARATOR_RE.fullmatch, Action.DROP, 1),
 )
 
 
@@ -426,7 +445,7 @@ def clean_text(
         fired.append(rule.name)
         if rule.action is Action.CREDIT:
             credits.append(line)
-    body = _drop_headlines(body, headlines, fired)
+    body = _drop_trailing_separators(_drop_headlines(body, headlines, fired), fired)
     return CleanedText("\n".join(body), "\n".join(credits) or None)
 
 
@@ -459,21 +478,28 @@ def _strip_link_suffixes(lines: list[str], fired: list[str]) -> list[str]:
     return [line for line in stripped if line]
 
 
+def _drop_trailing_separators(body: list[str], fired: list[str]) -> list[str]:
+    """A separator left last, its trailer gone, separates nothing."""
+    end = len(body)
+    while end and SEPARATOR_RE.fullmatch(body[end - 1]):
+        end -= 1
+    if end < len(body):
+        fired.append(f"{GENERIC}:separator")
+    return body[:end]
+
+
 def _drop_headlines(body: list[str], headlines: frozenset[str], fired: list[str]) -> list[str]:
     """Drop repeats of the headline among the first lines of the body, and kickers above them."""
-    repeats = [i for i, line in enumerate(body[:HEADLINE_WINDOW]) if text_key(line) in headlines]
-    if not repeats:
+    is_headline = [text_key(line) in headlines for line in body[:HEADLINE_WINDOW]]
+    if not any(is_headline):
         return body
     fired.append(f"{GENERIC}:headline")
-    above = body[: repeats[-1]]
-    if any(len(line.split()) <= MAX_KICKER_WORDS for line in above if line not in repeats):
+    last = max(i for i, repeat in enumerate(is_headline) if repeat)
+    above = [line for line, repeat in zip(body[:last], is_headline, strict=False) if not repeat]
+    kept = [line for line in above if len(line.split()) > MAX_KICKER_WORDS]
+    if len(kept) < len(above):
         fired.append(f"{GENERIC}:kicker")
-    kept = [
-        line
-        for i, line in enumerate(above)
-        if i not in repeats and len(line.split()) > MAX_KICKER_WORDS
-    ]
-    return kept + body[repeats[-1] + 1 :]
+    return kept + body[last + 1 :]
 
 
 def text_key(text: str) -> str:

@@ -18,7 +18,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from newscrawl.cleanup import CleanupRules, clean_text, page_headlines, prune_tree, text_key
+from newscrawl.cleanup import CleanupRules, clean_text, headline_keys, prune_tree
 
 # trafilatura options measured best on news pages (see DESIGN.md); never deduplicate=True:
 # its process-global cache silently drops paragraphs of syndicated copy.
@@ -31,10 +31,12 @@ TRAFILATURA_OPTIONS = {
 }
 AUTHOR_SEPARATOR = "; "  # how trafilatura joins several authors in `Document.author`
 # Everything metadata is read from, in one pass over the page: <meta> tags, the canonical link,
-# JSON-LD blocks.
+# JSON-LD blocks, headings.
 METADATA_XPATH = XPath(
     '//meta[@content] | //link[@rel="canonical"][@href] | //script[@type="application/ld+json"]'
+    " | //h1"
 )
+MAX_H1 = 3  # pages with more <h1> than this use them for teasers, not for the headline
 META_KEYS = ("property", "name", "itemprop")  # the attributes that name a <meta> tag
 PUBLISHED_META = ("article:published_time", "datepublished", "pubdate")  # best first
 MODIFIED_META = ("article:modified_time", "datemodified", "og:updated_time")
@@ -65,13 +67,12 @@ def extract(
         return None
     rules = rules or CleanupRules()
     metadata = PageMetadata.read(tree)
-    headlines = page_headlines(tree)
     fired: list[str] = []
     prune_tree(tree, rules, fired)
     document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     if document is None or not document.text:
         return None
-    headlines |= {text_key(document.title or "")} - {""}
+    headlines = headline_keys([document.title, *metadata.headlines()])
     cleaned = clean_text(document.text, headlines, rules, fired)
     if not cleaned.text:
         return None
@@ -95,6 +96,8 @@ class PageMetadata:
     canonical: str | None = None  # <link rel="canonical"> as written
     json_ld_published: str | None = None
     json_ld_modified: str | None = None
+    json_ld_headline: str | None = None
+    h1: list[str] = field(default_factory=list)  # text of the page's <h1> elements
 
     @classmethod
     def read(cls, tree: HtmlElement) -> PageMetadata:
@@ -106,9 +109,30 @@ class PageMetadata:
                     metadata.meta.setdefault(name.lower(), element.get("content").strip())
             elif element.tag == "link":
                 metadata.canonical = metadata.canonical or element.get("href").strip()
-            elif metadata.json_ld_published is None:
-                metadata.json_ld_published, metadata.json_ld_modified = _json_ld_dates(element)
+            elif element.tag == "h1":
+                metadata.h1.append(element.text_content())
+            else:
+                metadata.read_json_ld(element)
         return metadata
+
+    def read_json_ld(self, script: HtmlElement) -> None:
+        """Dates and headline of the first article object in a JSON-LD block that has them."""
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            return
+        for node in _json_ld_nodes(data):
+            published, modified = node.get("datePublished"), node.get("dateModified")
+            if self.json_ld_published is None and isinstance(published, str):
+                self.json_ld_published = published
+                self.json_ld_modified = modified if isinstance(modified, str) else None
+            if self.json_ld_headline is None and isinstance(node.get("headline"), str):
+                self.json_ld_headline = node["headline"]
+
+    def headlines(self) -> list[str | None]:
+        """The headline as social cards, JSON-LD and the first <h1> elements give it."""
+        cards = [self.meta.get("og:title"), self.meta.get("twitter:title")]
+        return [*cards, self.json_ld_headline, *self.h1[:MAX_H1]]
 
     def date(self, names: tuple[str, ...], preferred: str | None) -> str | None:
         """The preferred (JSON-LD) date, else the first of the named <meta> dates."""
@@ -128,19 +152,6 @@ def _authors(author: str | None) -> list[str]:
     if not author:
         return []
     return [name.strip() for name in author.split(AUTHOR_SEPARATOR) if name.strip()]
-
-
-def _json_ld_dates(script: HtmlElement) -> tuple[str | None, str | None]:
-    """datePublished and dateModified of the first object of a JSON-LD block that has them."""
-    try:
-        data = json.loads(script.text or "")
-    except ValueError:
-        return None, None
-    for node in _json_ld_nodes(data):
-        published, modified = node.get("datePublished"), node.get("dateModified")
-        if isinstance(published, str) and ISO_DATE_RE.match(published):
-            return published, modified if isinstance(modified, str) else None
-    return None, None
 
 
 def _json_ld_nodes(data: object) -> list[dict]:

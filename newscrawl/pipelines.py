@@ -7,6 +7,7 @@ extract (Page -> Article) -> dateline -> enrich -> dedup -> write. Every drop ra
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -16,9 +17,13 @@ from typing import TYPE_CHECKING, Any, Self
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import load_object
+from twisted.internet.defer import Deferred
 
 from newscrawl.datelines import find_dateline, strip_dateline
+from newscrawl.dedup.deduplicator import Deduplicator, Verdict
 from newscrawl.dedup.fingerprints import content_hash
 from newscrawl.exporters import JsonlWriter, recover_partials
 from newscrawl.extraction import Extracted
@@ -31,6 +36,41 @@ from newscrawl.urls import canonicalize_url, url_id
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+def mark_written(deduplicator: Deduplicator, article: Article, verdict: Verdict) -> None:
+    """Record an article in the dedup store, under its canonical URL and the URL it came from.
+
+    The fetched URL is what the next run's download check sees; when it differs from the
+    canonical one (a mirror, a syndication path), it is recorded as an alias of the record.
+    """
+    deduplicator.add(
+        id=article.id,
+        canonical_url=article.canonical_url,
+        text=article.text,
+        verdict=verdict,
+        lastmod=article.lastmod,
+        written_at=article.crawled_at,
+    )
+    fetched = canonicalize_url(article.url)
+    if fetched != article.canonical_url:
+        deduplicator.add(
+            id=article.id,
+            canonical_url=fetched,
+            text=article.text,
+            verdict=Verdict("exact", duplicate_of=article.id, revision=article.revision),
+            lastmod=article.lastmod,
+            written_at=article.crawled_at,
+        )
+
+
+def recorded_verdict(article: Article) -> Verdict:
+    """The verdict a record was written under, read back from the record itself."""
+    if article.duplicate_of:
+        return Verdict("near", duplicate_of=article.duplicate_of, revision=article.revision)
+    return Verdict("revision" if article.revision > 1 else "new", revision=article.revision)
 
 
 class ArticleDropped(DropItem):
@@ -102,11 +142,11 @@ class ExtractPipeline(_Stage):
         self.pool: ProcessPoolExecutor | None = None
         # Items leave this stage in the order they entered it, so the dedup stage sees the same
         # sequence (and keeps the same first copy of a story) as a single-process run.
-        self._previous: asyncio.Future[None] | None = None
+        self._previous: Deferred[None] | None = None
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            # spawn, not fork: the crawl process runs threads (Twisted's pool), which fork copies badly.
+            # spawn, not fork: forking a process that runs threads (Twisted's) is unsafe.
             context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
 
@@ -121,16 +161,20 @@ class ExtractPipeline(_Stage):
             raise self.drop("http_status", f"{item.status} {item.url}")
         if self.pool is None:
             return self.finish(item, self.read_page(*self.read_args(item)))
-        loop = asyncio.get_running_loop()
-        previous, self._previous = self._previous, mine = loop.create_future()
+        previous = self._previous
+        self._previous = mine = Deferred()
         try:
-            result = await loop.run_in_executor(self.pool, self.read_page, *self.read_args(item))
+            future = asyncio.get_event_loop().run_in_executor(
+                self.pool, self.read_page, *self.read_args(item)
+            )
+            result = await maybe_deferred_to_future(Deferred.fromFuture(future))
             if previous is not None:
-                await previous
+                await maybe_deferred_to_future(previous)
             return self.finish(item, result)
         finally:
-            # The later stages are synchronous: they run before the next item's turn comes.
-            mine.set_result(None)
+            # Released on the next loop turn, after this item has gone through the later,
+            # synchronous stages: only then may the next item take its turn.
+            call_later(0, mine.callback, None)
 
     def read_args(self, page: Page) -> tuple[Any, ...]:
         source = SOURCES.get(page.source)
@@ -210,17 +254,17 @@ class DedupPipeline(_Stage):
         if not isinstance(item, Article):
             return item
         run = get_run(self.crawler)
-        verdict = run.deduplicator.check(
-            id=item.id, canonical_url=item.canonical_url, text=item.text
-        )
+        dedup = run.deduplicator
+        verdict = dedup.check(id=item.id, canonical_url=item.canonical_url, text=item.text)
         item.revision = verdict.revision
         if verdict.kind == "unchanged":
+            # Remember a newer lastmod anyway, so the page is not fetched again for it.
+            mark_written(dedup, item, verdict)
             raise self.drop("already_written", item.canonical_url)
         if verdict.kind in ("exact", "near"):
             if run.mode == "drop":
-                raise self.drop(
-                    f"duplicate_{verdict.kind}", f"{item.url} of {verdict.duplicate_of}"
-                )
+                detail = f"{item.url} of {verdict.duplicate_of}"
+                raise self.drop(f"duplicate_{verdict.kind}", detail)
             self.stats.inc_value(f"newscrawl/marked/duplicate_{verdict.kind}")
             item.duplicate_of = verdict.duplicate_of
         if verdict.kind == "revision":
@@ -242,12 +286,11 @@ class WriteJsonlPipeline(_Stage):
         run = get_run(self.crawler)
         for path, records in recover_partials(run.output_path.parent):
             for record in records:
-                run.deduplicator.add_record(record)
+                article = Article(**record)
+                mark_written(run.deduplicator, article, recorded_verdict(article))
             run.deduplicator.flush()
             self.stats.inc_value("newscrawl/recovered_records", len(records))
-            self.crawler.spider.logger.warning(
-                "Recovered %d records of an interrupted run into %s", len(records), path
-            )
+            logger.warning("Recovered %d records of an interrupted run into %s", len(records), path)
         self.writer = JsonlWriter(run.output_path)
 
     def process_item(self, item: Any) -> Any:
@@ -256,16 +299,8 @@ class WriteJsonlPipeline(_Stage):
         assert self.writer is not None
         run = get_run(self.crawler)
         verdict = run.verdicts.pop(item.canonical_url)
-        record = ItemAdapter(item).asdict()
-        self.writer.write(record)
-        run.deduplicator.add(
-            id=item.id,
-            canonical_url=item.canonical_url,
-            text=item.text,
-            verdict=verdict,
-            lastmod=item.lastmod,
-            written_at=item.crawled_at,
-        )
+        self.writer.write(ItemAdapter(item).asdict())
+        mark_written(run.deduplicator, item, verdict)
         self.stats.inc_value("newscrawl/written")
         self.unsynced += 1
         if self.unsynced >= self.sync_every:

@@ -40,7 +40,7 @@ class Command(ScrapyCrawlCommand):
         except (OSError, ValueError) as exc:
             print(f"newscrawl: {spider_name}: {exc}", file=sys.stderr)
             return False
-        except Exception as exc:  # noqa: BLE001 - any argument error is reported the same way
+        except Exception as exc:
             print(f"newscrawl: {spider_name}: {exc}", file=sys.stderr)
             return False
         return True

@@ -1,0 +1,359 @@
+"""URL, revision, exact and near-duplicate decisions over a `DedupStore`.
+
+The decision for one text, in order:
+
+1. Its canonical URL was written before: "unchanged" when the text is the same (same normalized
+   hash, or near-identical: estimated Jaccard >= `unchanged_similarity`), else "revision". A URL is
+   never compared with other stories, so a revision is never a near-duplicate of its own
+   earlier version.
+2. Content dedup off: "new".
+3. The exact normalized text was written under another URL: "exact".
+4. A written text shares an LSH band and its estimated containment reaches `threshold`: "near".
+5. Otherwise "new".
+
+Only "new" and "revision" texts become dedup targets (content key and LSH bands); a duplicate
+written in mark mode records its URL only, so `duplicate_of` always points at an original and
+mark and drop mode decide identically.
+
+`add` buffers in memory, visible to `check` at once; `flush` commits the buffer in one short
+transaction. The writer calls `flush` after fsync of its output, so a crash never leaves a URL
+marked as written without its record on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from newscrawl.dedup.fingerprints import (
+    band_keys,
+    estimate_containment,
+    estimate_jaccard,
+    minhash,
+    normalize_text,
+    shingle_hashes,
+    signature_bytes,
+)
+from newscrawl.dedup.store import DocEntry, StoredRecord, UrlState
+
+if TYPE_CHECKING:
+    from newscrawl.dedup.store import DedupStore
+
+logger = logging.getLogger(__name__)
+
+VerdictKind = Literal["new", "revision", "unchanged", "exact", "near"]
+
+_DAY = 86_400
+# True copies share several bands (16 bands of 2 rows: ~4 at Jaccard 0.5); a phrase common to
+# many stories collides in one. Verifying only the best-ranked candidates bounds the cost.
+_MAX_CANDIDATES = 32
+# Fingerprints computed by `check` are reused by the `add` that usually follows.
+_FINGERPRINT_CACHE = 1024
+# Numbers for buffered documents: above every stored one (32-bit), so "earliest" sorts right.
+_PENDING_BASE = 1 << 40
+
+
+@dataclass(frozen=True)
+class NearDupParams:
+    """Near-duplicate parameters. The first four shape stored fingerprints (fixed per store)."""
+
+    # Signature length: 128 one-byte values estimate Jaccard to ±0.044 (1 sd at 0.5) for
+    # 128 bytes per document on disk.
+    num_perm: int = 128
+    # 16 bands of 2 rows find a pair with probability 1-(1-J²)^16: 99 % at Jaccard 0.5 (a copy
+    # trimmed to half), 94 % at 0.4; the in-memory index costs 8 bytes per band per document.
+    bands: int = 16
+    rows: int = 2
+    # Word 5-grams: long enough that unrelated stories rarely share one, short enough that a
+    # copy edit changes only five of them.
+    shingle_size: int = 5
+    # Containment (overlap / smaller text): a trimmed or lightly edited copy stays above 0.9;
+    # different stories on one event share quotes and names, rarely 0.5 of their text.
+    threshold: float = 0.8
+    # Syndicated copies appear within days; 90 days also covers late pick-ups while bounding
+    # the index. URL and exact-text keys are kept forever.
+    window_days: int = 90
+    # A re-crawl this similar to the written text is the same text (a fixed typo, page furniture
+    # leaking into the extraction); one added paragraph of a 600-word story falls below.
+    unchanged_similarity: float = 0.95
+
+    def __post_init__(self) -> None:
+        if self.num_perm < 1 or self.bands < 1 or self.rows < 1:
+            raise ValueError("num_perm, bands and rows must be positive")
+        if self.bands * self.rows > self.num_perm:
+            raise ValueError("bands * rows must not exceed num_perm")
+        if not 1 <= self.rows <= 8 or not 1 <= self.shingle_size <= 8:
+            raise ValueError("rows and shingle_size must be in 1..8")
+        if not 0.0 < self.threshold <= 1.0 or not 0.0 < self.unchanged_similarity <= 1.0:
+            raise ValueError("threshold and unchanged_similarity must be in (0, 1]")
+        if self.window_days < 1:
+            raise ValueError("window_days must be positive")
+
+    @property
+    def fingerprint_key(self) -> str:
+        """The parameters stored fingerprints depend on, as the store records them."""
+        return (
+            f"oph-v1 num_perm={self.num_perm} bands={self.bands} rows={self.rows} "
+            f"shingle_size={self.shingle_size}"
+        )
+
+
+DEFAULT_PARAMS = NearDupParams()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What `Deduplicator.check` decided for one text."""
+
+    kind: VerdictKind
+    duplicate_of: str | None = None  # id of the earlier record, for "exact" and "near"
+    revision: int = 1  # 1 when new; the written revision + 1 for a revision
+
+
+@dataclass(frozen=True)
+class _Fingerprint:
+    content_key: int
+    size: int  # distinct shingles; 0 when the text is shorter than one shingle
+    sketch: bytes
+    band_keys: np.ndarray | None
+
+
+def _key(digest: bytes) -> int:
+    """63-bit non-negative store key from a digest (fits SQLite's signed INTEGER)."""
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+def _url_key(canonical_url: str) -> int:
+    return _key(hashlib.blake2b(canonical_url.encode("utf-8"), digest_size=16).digest())
+
+
+def _epoch(iso: str) -> int | None:
+    """Unix seconds of an ISO 8601 date or time (naive means UTC); None when unparseable."""
+    try:
+        moment = datetime.fromisoformat(iso.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+class Deduplicator:
+    """Decide new / revision / unchanged / exact / near for texts, and remember written ones.
+
+    `store`: where state persists across runs and processes; closed by `close`.
+    `params`: near-duplicate parameters (see `NearDupParams`).
+    `content_dedup`: False for `DEDUP_MODE=off`: only URL and revision logic decides, but written
+    texts are still indexed, so turning it back on later catches copies of them.
+
+    Not thread-safe: calls must not overlap.
+    """
+
+    def __init__(
+        self,
+        store: DedupStore,
+        params: NearDupParams = DEFAULT_PARAMS,
+        content_dedup: bool = True,
+    ) -> None:
+        self.store = store
+        self.params = params
+        self.content_dedup = content_dedup
+        store.bind(params.fingerprint_key)
+        self._fingerprints: dict[str, _Fingerprint] = {}
+        self._newest = 0  # latest written_at added by this instance
+        # Buffered adds, consulted by check() before the store.
+        self._records: list[StoredRecord] = []
+        self._urls: dict[int, UrlState] = {}
+        self._contents: dict[int, str] = {}
+        self._bands: dict[int, list[int]] = {}
+        self._docs: list[DocEntry] = []
+        self._lastmods: dict[int, int] = {}
+
+    def _fingerprint(self, text: str) -> _Fingerprint:
+        cached = self._fingerprints.get(text)
+        if cached is not None:
+            return cached
+        normalized = normalize_text(text)
+        digest = hashlib.blake2b(normalized.encode("utf-8"), digest_size=16).digest()
+        shingles = shingle_hashes(normalized, self.params.shingle_size)
+        if len(shingles):
+            signature = minhash(shingles, self.params.num_perm)
+            fingerprint = _Fingerprint(
+                _key(digest),
+                len(shingles),
+                signature_bytes(signature),
+                band_keys(signature, self.params.bands, self.params.rows),
+            )
+        else:
+            fingerprint = _Fingerprint(_key(digest), 0, b"", None)
+        if len(self._fingerprints) >= _FINGERPRINT_CACHE:
+            del self._fingerprints[next(iter(self._fingerprints))]
+        self._fingerprints[text] = fingerprint
+        return fingerprint
+
+    def _url_state(self, url_key: int) -> UrlState | None:
+        return self._urls.get(url_key) or self.store.get_url(url_key)
+
+    def url_written(self, canonical_url: str, lastmod: str | None = None) -> bool:
+        """True when this URL's article was written and `lastmod` is not newer than it.
+
+        `lastmod` (ISO 8601, e.g. a sitemap's) is compared with the lastmod recorded when the
+        article was written, or with the write time when none was recorded; an unparseable
+        lastmod counts as not newer. True means the caller can skip the download.
+        """
+        url_key = _url_key(canonical_url)
+        state = self._url_state(url_key)
+        if state is None:
+            return False
+        if lastmod is None:
+            return True
+        newer = _epoch(lastmod)
+        if newer is None:
+            return True
+        known = state.lastmod if state.lastmod is not None else state.written_at
+        return newer <= max(known, self._lastmods.get(url_key, known))
+
+    def check(self, *, id: str, canonical_url: str, text: str) -> Verdict:
+        """Decide what `text`, fetched under `canonical_url` as record `id`, is. Read-only."""
+        fingerprint = self._fingerprint(text)
+        state = self._url_state(_url_key(canonical_url))
+        if state is not None:
+            if fingerprint.content_key == state.content_key or self._near_identical(
+                fingerprint, state
+            ):
+                return Verdict("unchanged", None, state.revision)
+            return Verdict("revision", None, state.revision + 1)
+        if not self.content_dedup:
+            return Verdict("new")
+        first = self._contents.get(fingerprint.content_key) or self.store.first_with_content(
+            fingerprint.content_key
+        )
+        if first is not None and first != id:
+            return Verdict("exact", first)
+        original = self._nearest(fingerprint, id)
+        if original is not None:
+            return Verdict("near", original)
+        return Verdict("new")
+
+    def _near_identical(self, fingerprint: _Fingerprint, state: UrlState) -> bool:
+        if not fingerprint.size or not state.sketch:
+            return False
+        similarity = estimate_jaccard(fingerprint.sketch, state.sketch)
+        return similarity >= self.params.unchanged_similarity
+
+    def _nearest(self, fingerprint: _Fingerprint, id: str) -> str | None:
+        """Return the id of the best verified near-duplicate target, or None."""
+        if fingerprint.band_keys is None:
+            return None
+        shared = Counter(self.store.candidates(fingerprint.band_keys))
+        for key in fingerprint.band_keys.tolist():
+            shared.update(self._bands.get(key, ()))
+        if not shared:
+            return None
+        ranked = sorted(shared, key=lambda doc: (-shared[doc], doc))[:_MAX_CANDIDATES]
+        stored = [doc for doc in ranked if doc < _PENDING_BASE]
+        entries = self.store.get_docs(stored) + [
+            self._docs[doc - _PENDING_BASE] for doc in ranked if doc >= _PENDING_BASE
+        ]
+        best: tuple[float, int, str] | None = None
+        for entry in entries:
+            if entry.id == id:  # a record is never its own duplicate
+                continue
+            jaccard = estimate_jaccard(fingerprint.sketch, entry.sketch)
+            containment = estimate_containment(jaccard, fingerprint.size, entry.size)
+            # highest containment wins; among equals, the earliest document
+            if containment >= self.params.threshold and (
+                best is None or (containment, -entry.doc) > (best[0], -best[1])
+            ):
+                best = (containment, entry.doc, entry.id)
+        return None if best is None else best[2]
+
+    def add(
+        self,
+        *,
+        id: str,
+        canonical_url: str,
+        text: str,
+        verdict: Verdict,
+        lastmod: str | None,
+        written_at: str,
+    ) -> None:
+        """Record a written record (buffered until `flush`, visible to `check` at once).
+
+        `verdict` is what `check` returned. "new" and "revision" texts become targets for
+        later exact and near-duplicate checks; "exact" and "near" (written in mark mode)
+        record the URL only. For "unchanged" (not written), pass it anyway when `lastmod` is
+        newer than the recorded one: it is remembered, so the URL is not fetched again for it.
+        `lastmod` and `written_at` are ISO 8601 (naive means UTC).
+        """
+        url_key = _url_key(canonical_url)
+        recorded_lastmod = None if lastmod is None else _epoch(lastmod)
+        if verdict.kind == "unchanged":
+            if recorded_lastmod is not None:
+                known = self._lastmods.get(url_key, recorded_lastmod)
+                self._lastmods[url_key] = max(known, recorded_lastmod)
+            return
+        written = _epoch(written_at)
+        if written is None:
+            raise ValueError(f"written_at is not an ISO 8601 time: {written_at!r}")
+        fingerprint = self._fingerprint(text)
+        target = verdict.kind in ("new", "revision")
+        doc = _PENDING_BASE + len(self._records)
+        bands = fingerprint.band_keys if target else None
+        self._records.append(
+            StoredRecord(
+                url_key=url_key,
+                id=id,
+                content_key=fingerprint.content_key,
+                revision=verdict.revision,
+                lastmod=recorded_lastmod,
+                written_at=written,
+                size=fingerprint.size,
+                sketch=fingerprint.sketch,
+                band_keys=b"" if bands is None else bands.astype("<u4").tobytes(),
+                index_content=target,
+            )
+        )
+        self._urls[url_key] = UrlState(
+            id,
+            fingerprint.content_key,
+            verdict.revision,
+            recorded_lastmod,
+            written,
+            fingerprint.size,
+            fingerprint.sketch,
+        )
+        self._docs.append(DocEntry(doc, id, written, fingerprint.size, fingerprint.sketch))
+        if target:
+            self._contents.setdefault(fingerprint.content_key, id)
+        if bands is not None:
+            for key in bands.tolist():
+                self._bands.setdefault(key, []).append(doc)
+        self._newest = max(self._newest, written)
+
+    def flush(self) -> None:
+        """Commit buffered adds durably (call after the written records are fsynced)."""
+        if not self._records and not self._lastmods:
+            return
+        expire_before = self._newest - self.params.window_days * _DAY if self._newest else 0
+        self.store.write(self._records, self._lastmods, expire_before=expire_before)
+        self._records = []
+        self._urls = {}
+        self._contents = {}
+        self._bands = {}
+        self._docs = []
+        self._lastmods = {}
+
+    def close(self) -> None:
+        """Close the store. Adds not flushed are discarded: they were never confirmed written."""
+        if self._records or self._lastmods:
+            logger.warning(
+                "discarding %d unflushed dedup records", len(self._records) + len(self._lastmods)
+            )
+        self.store.close()
