@@ -10,7 +10,7 @@ import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -105,9 +105,14 @@ def read_archive(
     """
     allowed = frozenset(d.lower().removeprefix("www.") for d in domains if d)
     records = ArchiveIterator(stream)
+    record = None
     try:
         for record in records:
             yield _classify(record, allowed, max_size)
+        if record is not None and _truncated(record):
+            raise ArchiveError("damaged archive: the last record is cut short")
+    except ArchiveError:
+        raise
     except ArchiveLoadFailed as exc:
         raise ArchiveError(f"damaged archive: {str(exc)[:MESSAGE_CHARS]}") from exc
     except Exception as exc:
@@ -118,7 +123,12 @@ def read_archive(
         ) from exc
 
 
-def _classify(record: object, allowed: frozenset[str], max_size: int) -> ArchivedPage | Skipped:
+def _truncated(record: Any) -> bool:
+    """warcio ends a cut-short record quietly: what it could not read is left in its limit."""
+    return getattr(record.raw_stream, "limit", 0) > 0
+
+
+def _classify(record: Any, allowed: frozenset[str], max_size: int) -> ArchivedPage | Skipped:
     if record.rec_type != "response":
         return Skipped(f"record_{record.rec_type}")
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -138,6 +148,8 @@ def _classify(record: object, allowed: frozenset[str], max_size: int) -> Archive
     body = _read_body(record.content_stream(), max_size)
     if body is None:
         return Skipped("too_large", url)
+    if _truncated(record):
+        raise ArchiveError(f"damaged archive: record of {url} is cut short")
     headers = {name.lower(): value for name, value in http.headers}
     return ArchivedPage(
         url=url,

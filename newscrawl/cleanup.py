@@ -98,13 +98,6 @@ class CleanedText:
 # --- before trafilatura: the page tree ----------------------------------------------------------
 
 
-def headline_keys(headlines: Iterable[str | None]) -> frozenset[str]:
-    """Comparison keys of the page's headlines, with and without a trailing site name."""
-    texts = [headline for headline in headlines if headline]
-    texts += [SITE_SUFFIX_RE.split(text)[0] for text in texts]
-    return frozenset(map(text_key, texts)) - {""}
-
-
 def prune_tree(tree: HtmlElement, rules: CleanupRules, fired: list[str]) -> None:
     """Remove captions and the source's prune XPaths from `tree`, in place."""
     if _drop_all([element for element in CAPTION_XPATH(tree) if _is_caption(element)]):
@@ -117,6 +110,7 @@ def prune_tree(tree: HtmlElement, rules: CleanupRules, fired: list[str]) -> None
 
 
 def _is_caption(element: HtmlElement) -> bool:
+    """A <figcaption>, or an element a class or id token names a caption, that is small."""
     if element.tag in ("html", "body", "article", "main"):
         return False
     if element.tag != "figcaption":
@@ -150,7 +144,11 @@ def _captions_near(image: HtmlElement, texts: set[str]) -> list[HtmlElement]:
             return []
         if any(text in text_key(content) for text in texts):  # cheap test before the walk
             repeats = [element for element in container.iter() if _repeats(element, texts)]
-            captions = [caption for caption in map(_caption_or_teaser(image), repeats) if caption]
+            captions = [
+                caption
+                for caption in map(_caption_or_teaser(image), repeats)
+                if caption is not None
+            ]
             if captions:
                 return captions
         container = container.getparent()
@@ -195,6 +193,7 @@ def _is_caption_of(key: str, text: str, tag: str) -> bool:
 
 
 def _drop_all(elements: Iterable[HtmlElement]) -> bool:
+    """Remove the elements still in the tree; True when any was."""
     dropped = False
     for element in elements:
         if element.getparent() is not None:
@@ -229,63 +228,14 @@ GLUED_SIGNOFF_RE = re.compile(rf"\s+(\((?:{_ROLE}) by [^()]+\))$", re.I)
 BYLINE_RE = re.compile(r"(?:by|von|par|por|door|av|af) (?P<names>[A-ZÀ-Þ].*)", re.I)
 # Lower-case words allowed among names ("Maya Gebeily in Beirut and David Clarke in London");
 # any other lower-case word means a sentence ("Reporting by the Times found that ...").
-NAME_CONNECTORS = frozenset(
-    [
-        "and",
-        "in",
-        "at",
-        "from",
-        "the",
-        "of",
-        "with",
-        "for",
-        "on",
-        "de",
-        "da",
-        "del",
-        "der",
-        "den",
-        "van",
-        "von",
-        "al",
-        "el",
-        "bin",
-        "la",
-        "le",
-        "du",
-        "dos",
-        "y",
-        "und",
-        "et",
-        "staff",
-        "bureau",
-        "bureaus",
-        "newsroom",
-        "desk",
-        "team",
-    ]
+NAME_CONNECTOR_RE = re.compile(
+    r"and|in|at|from|the|of|with|for|on|de|da|del|der|den|van|von|al|el|bin|la|le|du|dos|y|und"
+    r"|et|staff|bureaus?|newsroom|desk|team"
 )
 # Also allowed in bylines, which carry a role and a time stamp after the names.
-BYLINE_WORDS = NAME_CONNECTORS | frozenset(
-    [
-        "writer",
-        "writers",
-        "reporter",
-        "reporters",
-        "correspondent",
-        "editor",
-        "ago",
-        "minute",
-        "minutes",
-        "hour",
-        "hours",
-        "updated",
-        "published",
-        "am",
-        "pm",
-        "a.m",
-        "p.m",
-    ]
+BYLINE_WORD_RE = re.compile(
+    rf"{NAME_CONNECTOR_RE.pattern}|writers?|reporters?|correspondents?|editors?|ago|minutes?"
+    r"|hours?|updated|published|[ap]\.?m"
 )
 # What separates words inside names: anything but letters, digits, apostrophes, dots, hyphens.
 NAME_SPLIT_RE = re.compile(r"[^\w'’.-]+")
@@ -328,18 +278,19 @@ def is_signoff(line: str) -> bool:
 
 def _is_signoff_clause(clause: str) -> bool:
     match = SIGNOFF_CLAUSE_RE.fullmatch(clause.strip())
-    return match is not None and _are_names(match["names"], NAME_CONNECTORS)
+    return match is not None and _are_names(match["names"], NAME_CONNECTOR_RE)
 
 
-def _are_names(text: str, allowed: frozenset[str]) -> bool:
+def _are_names(text: str, allowed: re.Pattern[str]) -> bool:
+    """True when every lower-case word of `text` is an `allowed` one (names are capitalised)."""
     words = [word.strip(".") for word in NAME_SPLIT_RE.split(text)]
-    return all(not word or not word[0].islower() or word in allowed for word in words)
+    return all(not word or not word[0].islower() or allowed.fullmatch(word) for word in words)
 
 
 def is_byline(line: str) -> bool:
     """True for a byline: "By Jane Doe and John Roe, AP Writers", but not "By Monday, the ..."."""
     match = BYLINE_RE.fullmatch(line)
-    return match is not None and _are_names(match["names"], BYLINE_WORDS)
+    return match is not None and _are_names(match["names"], BYLINE_WORD_RE)
 
 
 # --- after trafilatura: boilerplate -------------------------------------------------------------
@@ -449,6 +400,13 @@ def clean_text(
     return CleanedText("\n".join(body), "\n".join(credits) or None)
 
 
+def headline_keys(headlines: Iterable[str | None]) -> frozenset[str]:
+    """Comparison keys of the page's headlines, with and without a trailing site name."""
+    texts = [headline for headline in headlines if headline]
+    texts += [SITE_SUFFIX_RE.split(text)[0] for text in texts]
+    return frozenset(map(text_key, texts)) - {""}
+
+
 def _continues_link_list(line: str, promo_rule: str) -> bool:
     """A list item goes on any list of links; a bare linked headline only goes under a header."""
     if len(line.split()) > MAX_LINK_WORDS:
@@ -472,6 +430,7 @@ def _unglue_signoffs(lines: list[str], fired: list[str]) -> list[str]:
 
 
 def _strip_link_suffixes(lines: list[str], fired: list[str]) -> list[str]:
+    """Take screen-reader and share-widget suffixes out of link texts."""
     stripped = [LINK_SUFFIX_RE.sub("", line) for line in lines]
     if stripped != lines:
         fired.append(f"{GENERIC}:link-suffix")
@@ -508,6 +467,7 @@ def text_key(text: str) -> str:
 
 
 def _site_line_rules(rules: CleanupRules) -> tuple[LineRule, ...]:
+    """The source's trailer patterns as line rules, compiled once per pattern."""
     return tuple(_site_line_rule(rules.name, pattern) for pattern in rules.trailer_patterns)
 
 

@@ -29,6 +29,9 @@ TRAFILATURA_OPTIONS = {
     "with_metadata": True,
     "deduplicate": False,
 }
+# Less text than one sentence is what trafilatura scrapes from pages without an article
+# (menus: "HomeWorld"), not a story. Characters, not words: Chinese and Japanese have no spaces.
+MIN_TEXT_CHARS = 50
 AUTHOR_SEPARATOR = "; "  # how trafilatura joins several authors in `Document.author`
 # Everything metadata is read from, in one pass over the page: <meta> tags, the canonical link,
 # JSON-LD blocks, headings.
@@ -74,7 +77,7 @@ def extract(
         return None
     headlines = headline_keys([document.title, *metadata.headlines()])
     cleaned = clean_text(document.text, headlines, rules, fired)
-    if not cleaned.text:
+    if len(cleaned.text) < MIN_TEXT_CHARS:
         return None
     return Extracted(
         title=document.title,

@@ -65,6 +65,8 @@ SOURCES: dict[str, Source] = {
                 ),
                 trailer_patterns=(
                     r"(?P<trust_line>our standards: the thomson reuters trust principles\.?)",
+                    # gallery and old slideshow captions: "[1/5] Workers ...", "1 of 4. Workers ..."
+                    r"(?P<slideshow_caption>(?:\[\d+/\d+\]|\d+ of \d+\.)\s*\S.*)",
                 ),
             ),
         ),

@@ -251,11 +251,13 @@ class Deduplicator:
         """Return the id of the best verified near-duplicate target, or None."""
         if fingerprint.band_keys is None:
             return None
-        shared = Counter(self.store.candidates(fingerprint.band_keys))
-        for key in fingerprint.band_keys.tolist():
-            shared.update(self._bands.get(key, ()))
-        if not shared:
+        found = self.store.candidates(fingerprint.band_keys)
+        if self._bands:
+            for key in fingerprint.band_keys.tolist():
+                found.extend(self._bands.get(key, ()))
+        if not found:
             return None
+        shared = Counter(found)
         ranked = sorted(shared, key=lambda doc: (-shared[doc], doc))[:_MAX_CANDIDATES]
         stored = [doc for doc in ranked if doc < _PENDING_BASE]
         entries = self.store.get_docs(stored) + [

@@ -26,6 +26,7 @@ Near-duplicate fingerprints are built in four steps:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 
@@ -47,9 +48,11 @@ _UNIFY = str.maketrans(
     }
 )
 
-# A byte belongs to a word when it is an ASCII letter or digit or part of a non-ASCII character:
-# punctuation never splits or joins shingles differently between two copies.
-_WORD_BYTE = np.array([chr(c).isalnum() if c < 128 else True for c in range(256)])
+# Words are what remains between ASCII spaces, punctuation and control characters (non-ASCII
+# characters count as letters): punctuation never splits or joins shingles differently between
+# two copies of a text.
+_SEPARATORS = bytes(c for c in range(128) if not chr(c).isalnum())
+_TO_SPACE = bytes.maketrans(_SEPARATORS, b" " * len(_SEPARATORS))
 
 # Odd 64-bit constants (from the golden ratio and well-known mixers); fixed forever, because
 # stored fingerprints depend on them.
@@ -69,6 +72,9 @@ _NGRAM_MULTIPLIERS = np.array(
 )
 _BAND_SALT = _U64(0xA0761D6478BD642F)
 _PROBE_SALT = _U64(0xE7037ED1A0B428DB)
+# Densification probes precomputed per bin; a text with so few shingles that some empty bin needs
+# more attempts computes the rest on the fly.
+_PROBES = 32
 
 # b-bit MinHash: bits of each signature value kept on disk for verification.
 _SIGNATURE_DTYPE = np.uint8
@@ -136,20 +142,18 @@ _POWERS = _Powers()
 
 def _word_hashes(normalized: str) -> np.ndarray:
     """Return one 64-bit hash per word of `normalized`, in order."""
-    data = np.frombuffer(normalized.encode("utf-8"), dtype=np.uint8)
-    is_word = _WORD_BYTE[data]
-    edges = np.flatnonzero(is_word[1:] != is_word[:-1]) + 1
-    if len(data) and is_word[0]:
-        edges = np.concatenate(([0], edges))
-    if len(data) and is_word[-1]:
-        edges = np.concatenate((edges, [len(data)]))
-    starts, ends = edges[0::2], edges[1::2]
+    data = np.frombuffer(normalized.encode("utf-8").translate(_TO_SPACE), dtype=np.uint8)
+    spaces = np.flatnonzero(data == 32)
+    starts = np.concatenate(([0], spaces + 1))
+    ends = np.concatenate((spaces, [len(data)]))
+    nonempty = ends > starts
+    starts, ends = starts[nonempty], ends[nonempty]
     forward, inverse = _POWERS.upto(len(data))
     prefix = np.zeros(len(data) + 1, dtype=_U64)
     np.cumsum(data * forward, out=prefix[1:])
     # (prefix[end] - prefix[start]) / base**start: the word's polynomial hash, position-free.
-    words = (prefix[ends] - prefix[starts]) * inverse[starts]
-    return _mix(words + (ends - starts).astype(_U64))
+    # Not mixed here: the n-gram hash multiplies and mixes it.
+    return (prefix[ends] - prefix[starts]) * inverse[starts]
 
 
 def shingle_hashes(normalized: str, shingle_size: int) -> np.ndarray:
@@ -192,20 +196,35 @@ def minhash(shingles: np.ndarray, num_perm: int) -> np.ndarray:
     first = np.empty(len(bins), dtype=bool)
     first[0] = True
     np.not_equal(bins[1:], bins[:-1], out=first[1:])
+    bins = bins[first].astype(np.intp)
     signature = np.zeros(num_perm, dtype=np.uint32)
+    signature[bins] = shingles[first].astype(np.uint32)  # the low 32 bits
+    if len(bins) == num_perm:
+        return signature
     filled = np.zeros(num_perm, dtype=bool)
-    signature[bins[first]] = (shingles[first] & _LOW32).astype(np.uint32)
-    filled[bins[first]] = True
+    filled[bins] = True
     empty = np.flatnonzero(~filled)
+    probes = _probe_table(num_perm)
     attempt = 0
     while len(empty):  # optimal densification: probe bins in a fixed order per empty bin
-        probe = _mix(empty.astype(_U64) * _PROBE_SALT + _U64(attempt))
-        source = _bins(probe, num_perm).astype(np.intp)
+        source = probes[empty, attempt] if attempt < _PROBES else _probe(empty, attempt, num_perm)
         found = filled[source]
         signature[empty[found]] = signature[source[found]]
         empty = empty[~found]
         attempt += 1
     return signature
+
+
+def _probe(bins: np.ndarray, attempt: int, num_perm: int) -> np.ndarray:
+    """The bin that empty `bins` look at on their `attempt`-th densification probe."""
+    return _bins(_mix(bins.astype(_U64) * _PROBE_SALT + _U64(attempt)), num_perm).astype(np.intp)
+
+
+@functools.cache
+def _probe_table(num_perm: int) -> np.ndarray:
+    """`_probe` for every bin and the first `_PROBES` attempts, computed once."""
+    bins = np.arange(num_perm)
+    return np.stack([_probe(bins, attempt, num_perm) for attempt in range(_PROBES)], axis=1)
 
 
 def band_keys(signature: np.ndarray, bands: int, rows: int) -> np.ndarray:

@@ -27,6 +27,7 @@ read lock), and a busy timeout so a writer waits for the other crawl's commit in
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 from typing import TYPE_CHECKING
@@ -36,7 +37,7 @@ import numpy as np
 from newscrawl.dedup.store import DedupStore, DocEntry, StoreMismatchError, UrlState
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from newscrawl.dedup.store import StoredRecord
 
@@ -75,58 +76,91 @@ WHERE excluded.revision >= urls.revision
 
 _LOW32 = np.uint64(0xFFFFFFFF)
 _SHIFT32 = np.uint64(32)
-# Recently synced band entries wait in a dict and are merged into the sorted array in batches:
-# a merge copies the whole array (~50 ms at 16 M entries), so it runs every ~16,000 documents.
-_MERGE_ENTRIES = 1 << 18
+# Newly synced band entries wait in a dict (~35 MB at this size) and are then merged into the
+# sorted array; a merge copies the array (~0.2 s at 14 M entries), so it runs every ~16,000
+# documents and costs ~10 µs per document at a million documents.
+_RECENT_ENTRIES = 1 << 18
+# Average entries per directory bucket: a lookup reads one bucket per key.
+_BUCKET_ENTRIES = 8
+# Entries processed per step of a merge (bounds the temporary arrays to 8 MB).
+_CHUNK = 1 << 20
 # Rows read per step when syncing the band index (bounds the transient Python objects).
 _SYNC_ROWS = 65536
 
 
+def _chunked(values: np.ndarray, test: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Return the boolean mask `test(values)`, computed in chunks to bound temporaries."""
+    mask = np.empty(len(values), dtype=bool)
+    for start in range(0, len(values), _CHUNK):
+        mask[start : start + _CHUNK] = test(values[start : start + _CHUNK])
+    return mask
+
+
 class _BandIndex:
-    """In-memory mirror of the `bands` column: LSH key -> documents."""
+    """In-memory mirror of the `bands` column: LSH key -> documents.
+
+    A sorted uint64 array of `key << 32 | doc` entries (document numbers stay below 2**32:
+    four billion texts) with a directory of bucket offsets over the top bits of the key, so a
+    lookup costs the same at a thousand and at a million documents (a binary search in a large
+    array costs one cache miss per step). New entries wait in a dict until the next merge.
+    """
 
     def __init__(self) -> None:
-        self._sorted = np.empty(0, dtype=np.uint64)  # (key << 32) | doc, ascending
+        self._entries = np.empty(0, dtype=np.uint64)
+        self._offsets = np.zeros(2, dtype=np.int64)
+        self._shift = np.uint32(31)  # key >> shift = directory bucket
         self._recent: dict[int, list[int]] = {}
         self._recent_entries = 0
         self.loaded_to = 0  # highest document number read from the table
         self.first_live = 0  # documents below this were pruned
+        self._pruned_to = 0  # entries below this document number are gone from the array
 
     def add(self, entries: np.ndarray) -> None:
         """Index `entries` (`key << 32 | doc`, any order)."""
-        if len(entries) + self._recent_entries < _MERGE_ENTRIES:
+        if len(entries) + self._recent_entries < _RECENT_ENTRIES:
             recent = self._recent
             docs = (entries & _LOW32).tolist()
             for key, doc in zip((entries >> _SHIFT32).tolist(), docs, strict=True):
                 recent.setdefault(key, []).append(doc)
             self._recent_entries += len(entries)
             return
-        parts = [self._sorted, entries]
         if self._recent:
-            parts.append(
-                np.fromiter(
-                    ((key << 32) | doc for key, docs in self._recent.items() for doc in docs),
-                    dtype=np.uint64,
-                )
-            )
-        merged = np.concatenate(parts)
-        if self.first_live:
-            merged = merged[(merged & _LOW32) >= np.uint64(self.first_live)]
-        merged.sort(kind="stable")  # timsort: merging sorted runs is linear
-        self._sorted = merged
-        self._recent = {}
-        self._recent_entries = 0
+            waiting = ((key << 32) | doc for key, docs in self._recent.items() for doc in docs)
+            entries = np.concatenate((entries, np.fromiter(waiting, dtype=np.uint64)))
+            self._recent = {}
+            self._recent_entries = 0
+        entries.sort()
+        old = self._entries
+        if self.first_live > self._pruned_to:  # drop entries of pruned documents
+            old = old[_chunked(old, lambda c: (c & _LOW32) >= np.uint64(self.first_live))]
+            self._pruned_to = self.first_live
+        self._entries = np.empty(0, dtype=np.uint64)
+        merged = np.concatenate((old, entries))
+        del old  # peak memory: the old array and the merged one, never three copies
+        merged.sort(kind="stable")  # timsort: merging two sorted runs is linear
+        bits = min(32, max(1, math.ceil(math.log2(max(2, len(merged) / _BUCKET_ENTRIES)))))
+        counts = np.zeros(1 << bits, dtype=np.int64)
+        for start in range(0, len(merged), _CHUNK):
+            buckets = (merged[start : start + _CHUNK] >> np.uint64(64 - bits)).astype(np.intp)
+            counts += np.bincount(buckets, minlength=1 << bits)
+        self._offsets = np.concatenate(([0], np.cumsum(counts)))
+        self._shift = np.uint32(32 - bits)
+        self._entries = merged
 
     def lookup(self, keys: np.ndarray) -> list[int]:
         """Return the live documents having any of `keys`, once per matching key."""
         found: list[int] = []
-        if len(self._sorted):
-            wide = keys.astype(np.uint64) << _SHIFT32
-            low = np.searchsorted(self._sorted, wide, side="left")
-            high = np.searchsorted(self._sorted, wide | _LOW32, side="right")
-            for start, stop in zip(low.tolist(), high.tolist(), strict=True):
-                if stop > start:
-                    found.extend((self._sorted[start:stop] & _LOW32).tolist())
+        entries = self._entries
+        if len(entries):
+            bucket = (keys >> self._shift).astype(np.intp)
+            low, high = self._offsets[bucket], self._offsets[bucket + 1]
+            width = int((high - low).max())
+            if width:
+                spots = low[:, None] + np.arange(width)
+                inside = spots < high[:, None]
+                values = entries[np.where(inside, spots, 0)]
+                match = inside & ((values >> _SHIFT32) == keys[:, None])
+                found = (values[match] & _LOW32).tolist()
         for key in keys.tolist():
             found.extend(self._recent.get(key, ()))
         return [doc for doc in found if doc >= self.first_live]
@@ -138,12 +172,12 @@ class SQLiteStore(DedupStore):
     `path`: the database file, created with its parent folder when missing.
     `busy_timeout`: seconds a writer waits for another process's transaction; a flush of a
     thousand documents takes tens of milliseconds, so 60 s only runs out when a process hangs.
-    `cache_mb`: SQLite page cache; 64 MB keeps the upper levels of the URL and content B-trees of
-    a few million entries in memory.
+    `cache_mb`: SQLite page cache; 32 MB keeps the inner pages of the URL and content B-trees of
+    several million entries in memory (leaf pages come from the OS cache).
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, busy_timeout: float = 60.0, cache_mb: int = 64
+        self, path: str | os.PathLike[str], *, busy_timeout: float = 60.0, cache_mb: int = 32
     ) -> None:
         self.path = os.fspath(path)
         parent = os.path.dirname(self.path)

@@ -7,14 +7,22 @@ record's original URL and fetch date; other records are skipped and counted.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy.exceptions import CloseSpider
 
-from newscrawl.archives import ArchivedPage, ArchiveError, expand_locations, open_location
-from newscrawl.archives import read_archive as read_records
+from newscrawl.archives import (
+    ArchivedPage,
+    ArchiveError,
+    expand_locations,
+    open_location,
+    read_archive,
+)
 from newscrawl.items import Page
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
 
 
 class WarcSpider(scrapy.Spider):
@@ -35,13 +43,18 @@ class WarcSpider(scrapy.Spider):
         expand_locations(kwargs.get("path") or "")
 
     async def start(self) -> AsyncIterator[Any]:
+        # Records are read in a callback, not here: Scrapy waits for items from a callback when
+        # a crawl closes early (time limit, damaged archive), but not for items from start().
+        yield scrapy.Request("data:,", callback=self.read_archives, dont_filter=True)
+
+    async def read_archives(self, response: Response) -> AsyncIterator[Page]:
         stats = self.crawler.stats
         max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
         for location in self.locations:
             self.logger.info("Reading %s", location)
             try:
                 with open_location(location) as stream:
-                    for record in read_records(stream, self.domains, max_size):
+                    for record in read_archive(stream, self.domains, max_size):
                         if isinstance(record, ArchivedPage):
                             stats.inc_value("newscrawl/warc/page")
                             yield self._page(record)

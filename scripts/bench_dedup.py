@@ -1,0 +1,262 @@
+"""Measure deduplication accuracy and scale (`make bench-dedup`).
+
+Accuracy: the set built by tests/dedup_corpus.py (our own stories, syndicated copies, hard
+negatives) streamed through a `Deduplicator` in drop mode; prints precision and recall at the
+default threshold (target: recall >= 0.95 at precision >= 0.99) and a threshold sweep.
+
+Scale: `--docs` synthetic documents of 400-800 words (Zipf-distributed pseudo-words; 10 % near
+copies, 2 % exact copies, 1 % unchanged re-crawls, 0.5 % revisions) through the full pipeline
+path against a fresh SQLite store: `check`, `add` for what drop mode writes, `flush` every
+`--flush-every` documents. Documents are generated in chunks beforehand and only the dedup calls
+are timed. Prints documents/s, bytes on disk per document, peak memory (ru_maxrss) and the
+throughput of the last 100,000 documents relative to the first 100,000. Targets: >= 3,000
+documents/s, <= 1 KB/document, last/first >= 0.8, peak memory < 500 MB. The full million takes
+about ten minutes on one core (mostly dedup; generation adds about a minute).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the accuracy set builder lives with the tests
+
+import dedup_corpus  # noqa: E402
+
+from newscrawl.dedup import Deduplicator, NearDupParams, SQLiteStore  # noqa: E402
+from newscrawl.urls import url_id  # noqa: E402
+
+CHUNK = 2_000  # documents generated ahead of each timed stretch
+WINDOW = 100_000  # first/last stretch compared for the flatness ratio
+VOCABULARY = 50_000
+SYLLABLES = [c + v for c in "bcdfghjklmnprstvwz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
+
+
+def accuracy(seed: int) -> bool:
+    docs = dedup_corpus.build(copies_per_story=20, briefs=600, brief_copies=120, seed=seed)
+    print(f"== accuracy: {len(docs)} documents from tests/dedup_corpus.py (seed {seed}) ==")
+    print("   25 base stories x (1 + 20 syndicated copies); 600 template briefs + 120 copies")
+    default = NearDupParams()
+    passed = True
+    for threshold in (0.6, 0.7, 0.75, 0.8, 0.85, 0.9):
+        params = NearDupParams(threshold=threshold)
+        with tempfile.TemporaryDirectory() as tmp:
+            dedup = Deduplicator(SQLiteStore(Path(tmp) / "dedup.sqlite"), params)
+            scores = dedup_corpus.evaluate(docs, dedup)
+            dedup.close()
+        is_default = threshold == default.threshold
+        mark = "  <- default" if is_default else ""
+        print(
+            f"   containment >= {threshold:.2f}: precision {scores.precision:.4f} "
+            f"recall {scores.recall:.4f} (tp {scores.true_positives}, "
+            f"fp {scores.false_positives}, fn {scores.false_negatives}){mark}"
+        )
+        if is_default:
+            passed = scores.precision >= 0.99 and scores.recall >= 0.95
+            missed = [
+                dedup_corpus.exact_containment(doc.text, other.text)
+                for kind, doc, other in scores.errors
+                if kind == "missed" and other is not None
+            ]
+            below = sum(c < threshold for c in missed)
+            print(
+                f"   of {len(missed)} missed copies, {below} have a true containment below "
+                f"{threshold} against the first written copy"
+            )
+    verdict = "PASS" if passed else "FAIL"
+    print(f"   target recall >= 0.95 at precision >= 0.99 (default params): {verdict}")
+    return passed
+
+
+class SyntheticStream:
+    """Realistic-length documents with a realistic share of copies and re-crawls."""
+
+    def __init__(self, seed: int, days: float, total: int) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.random = random.Random(seed)
+        words: set[str] = set()
+        while len(words) < VOCABULARY:
+            size = self.random.choice((1, 2, 2, 3, 3, 4))
+            words.add("".join(self.random.choices(SYLLABLES, k=size)))
+        self.vocabulary = np.array(sorted(words))
+        ranks = np.arange(1, VOCABULARY + 1)
+        weights = 1.0 / (ranks + 2.7)  # Zipf-Mandelbrot, like word frequencies in news text
+        self.cdf = np.cumsum(weights / weights.sum())
+        self.recent: list[tuple[str, str]] = []  # (url, text) of recent originals
+        self.count = 0
+        self.total = total
+        self.start = datetime(2024, 1, 1, tzinfo=UTC)
+        self.seconds_per_doc = days * 86_400 / total
+        self.injected = {"near": 0, "exact": 0, "unchanged": 0, "revision": 0}
+
+    def _words(self, n: int) -> list[str]:
+        picks = np.searchsorted(self.cdf, self.rng.random(n))
+        return self.vocabulary[np.minimum(picks, VOCABULARY - 1)].tolist()
+
+    def _text(self, words: list[str]) -> str:
+        paragraphs = [" ".join(words[i : i + 60]) + "." for i in range(0, len(words), 60)]
+        return "\n\n".join(paragraphs)
+
+    def chunk(self, size: int) -> list[tuple[str, str, str]]:
+        """Return (canonical_url, text, written_at) for the next `size` documents."""
+        out = []
+        for _ in range(size):
+            written_at = (
+                self.start + timedelta(seconds=self.count * self.seconds_per_doc)
+            ).isoformat()
+            roll = self.random.random()
+            url = f"https://site{self.count % 97}.example/story/{self.count}"
+            if self.recent and roll < 0.135:
+                source_url, text = self.random.choice(self.recent)
+                if roll < 0.10:
+                    words = text.split()
+                    words = words[: int(len(words) * self.random.uniform(0.7, 0.95))]
+                    for _ in range(3):
+                        words[self.random.randrange(len(words))] = self._words(1)[0]
+                    text = " ".join(self._words(6) + words)
+                    self.injected["near"] += 1
+                elif roll < 0.12:
+                    text = text.replace("\n\n", " ")
+                    self.injected["exact"] += 1
+                elif roll < 0.13:
+                    url = source_url
+                    self.injected["unchanged"] += 1
+                else:
+                    url, text = source_url, text + "\n\n" + self._text(self._words(80))
+                    self.injected["revision"] += 1
+            else:
+                text = self._text(self._words(int(self.rng.integers(400, 801))))
+                self.recent.append((url, text))
+                if len(self.recent) > 5000:
+                    self.recent.pop(0)
+            out.append((url, text, written_at))
+            self.count += 1
+        return out
+
+
+def db_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+
+
+def table_bytes(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"
+        ).fetchall()
+    finally:
+        conn.close()
+    return dict(rows)
+
+
+def scale(total: int, flush_every: int, days: float, seed: int, store_dir: Path) -> bool:
+    print(f"== scale: {total:,} synthetic documents, SQLite store, flush every {flush_every} ==")
+    print("   load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    path = store_dir / "bench-dedup.sqlite"
+    for old in store_dir.glob(path.name + "*"):
+        old.unlink()
+    stream = SyntheticStream(seed, days, total)
+    dedup = Deduplicator(SQLiteStore(path))
+    kinds: dict[str, int] = {}
+    timings: list[float] = []  # wall-clock seconds of dedup work per document chunk
+    cpu = 0.0  # CPU seconds of the same work: what other processes on the machine cannot inflate
+    done = 0
+    generation = 0.0
+    while done < total:
+        started = time.perf_counter()
+        docs = stream.chunk(min(CHUNK, total - done))
+        generation += time.perf_counter() - started
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for url, text, written_at in docs:
+            record_id = url_id(url)
+            verdict = dedup.check(id=record_id, canonical_url=url, text=text)
+            kinds[verdict.kind] = kinds.get(verdict.kind, 0) + 1
+            if verdict.kind in ("new", "revision"):
+                dedup.add(
+                    id=record_id,
+                    canonical_url=url,
+                    text=text,
+                    verdict=verdict,
+                    lastmod=None,
+                    written_at=written_at,
+                )
+            done += 1
+            if done % flush_every == 0:
+                dedup.flush()
+        dedup.flush()
+        timings.append(time.perf_counter() - started)
+        cpu += time.process_time() - cpu_started
+        if done % 100_000 == 0 or done == total:
+            rate = len(docs) / timings[-1]
+            print(f"   {done:>9,} documents  {rate:>7,.0f} docs/s (last chunk)", flush=True)
+    dedup.close()
+    elapsed = sum(timings)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size = db_bytes(path)
+    per_chunk = WINDOW // CHUNK
+    ratio = None
+    if total >= 2 * WINDOW:
+        first = WINDOW / sum(timings[:per_chunk])
+        last = WINDOW / sum(timings[-per_chunk:])
+        ratio = last / first
+    started = time.perf_counter()
+    reopened = Deduplicator(SQLiteStore(path))
+    url, text, _ = stream.chunk(1)[0]
+    reopened.check(id=url_id(url), canonical_url=url, text=text)  # loads the band index
+    startup = time.perf_counter() - started
+    reopened.close()
+    print(f"   verdicts: {kinds}")
+    print(f"   injected: {stream.injected}")
+    print(f"   dedup time {elapsed:,.1f} s (document generation {generation:,.1f} s, not counted)")
+    rate = total / elapsed
+    print(f"   throughput:       {rate:>10,.0f} documents/s   (target >= 3,000)")
+    print(f"   CPU throughput:   {total / cpu:>10,.0f} documents per CPU second")
+    print(f"   disk:             {size / total:>10,.0f} bytes/document (target <= 1,024)")
+    for name, pages in table_bytes(path).items():
+        print(f"      {name:<28} {pages / total:>8,.1f} bytes/document")
+    print(f"   peak memory:      {peak_mb:>10,.0f} MB (target < 500)")
+    if ratio is not None:
+        print(f"   last/first 100k:  {ratio:>10.2f}             (target >= 0.8)")
+    print(f"   reopening the store and first check (band index load): {startup:.1f} s")
+    return (
+        rate >= 3000
+        and size / total <= 1024
+        and peak_mb < 500
+        and (ratio is None or ratio >= 0.8)
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=1_000_000, help="synthetic documents")
+    parser.add_argument("--flush-every", type=int, default=1000, help="documents per flush")
+    parser.add_argument(
+        "--days", type=float, default=60.0, help="time the documents span (window: 90 days)"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--store-dir", type=Path, default=ROOT / ".bench")
+    parser.add_argument("--skip-accuracy", action="store_true")
+    parser.add_argument("--skip-scale", action="store_true")
+    args = parser.parse_args()
+    ok = True
+    if not args.skip_accuracy:
+        ok &= accuracy(args.seed)
+    if not args.skip_scale:
+        args.store_dir.mkdir(parents=True, exist_ok=True)
+        ok &= scale(args.docs, args.flush_every, args.days, args.seed, args.store_dir)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
