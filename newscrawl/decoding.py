@@ -12,7 +12,8 @@ import re
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml")
-# Binary data (images, PDFs, archives) has NUL bytes early on; text of any charset but UTF-16 does not.
+# Binary data (images, PDFs, archives) has NUL bytes early on; text in any charset but UTF-16
+# does not.
 BINARY_SNIFF_BYTES = 1024
 # A body that only decodes with more replacement characters than this share is not text.
 MAX_REPLACEMENT_SHARE = 0.01

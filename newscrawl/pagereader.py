@@ -5,6 +5,9 @@ One module-level function on picklable arguments, so a process pool can run it.
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from dataclasses import dataclass
 
 from newscrawl.cleanup import CleanupRules
@@ -37,3 +40,23 @@ def read_page(
     if extracted is None or not extracted.text.strip():
         return Rejected("no_text", "no extractable main text")
     return extracted
+
+
+# How often a worker checks that the crawl process that started it is still alive.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent_pid:
+            os._exit(0)
+
+
+def init_worker(parent_pid: int) -> None:
+    """Worker-process initializer: exit when the crawl process dies.
+
+    A crawl killed with SIGKILL cannot stop its pool; without this its workers would wait on
+    their task queue for ever, holding memory and the crawl's log pipes.
+    """
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()

@@ -29,7 +29,7 @@ from newscrawl.exporters import JsonlWriter, recover_partials
 from newscrawl.extraction import Extracted
 from newscrawl.items import Article, Page
 from newscrawl.language import detect_language
-from newscrawl.pagereader import Rejected
+from newscrawl.pagereader import Rejected, init_worker
 from newscrawl.runtime import get_run
 from newscrawl.sources import SOURCES
 from newscrawl.urls import canonicalize_url, url_id
@@ -148,7 +148,12 @@ class ExtractPipeline(_Stage):
         if self.workers > 0:
             # spawn, not fork: forking a process that runs threads (Twisted's) is unsafe.
             context = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=init_worker,
+                initargs=(os.getpid(),),
+            )
 
     def close_spider(self) -> None:
         if self.pool is not None:

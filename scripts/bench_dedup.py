@@ -30,12 +30,11 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # the accuracy set builder lives with the tests
-
-import dedup_corpus  # noqa: E402
+sys.path.insert(0, str(ROOT))  # the accuracy set builder lives with the tests
 
 from newscrawl.dedup import Deduplicator, NearDupParams, SQLiteStore  # noqa: E402
 from newscrawl.urls import url_id  # noqa: E402
+from tests import dedup_corpus  # noqa: E402
 
 CHUNK = 2_000  # documents generated ahead of each timed stretch
 WINDOW = 100_000  # first/last stretch compared for the flatness ratio
@@ -105,8 +104,8 @@ class SyntheticStream:
         return self.vocabulary[np.minimum(picks, VOCABULARY - 1)].tolist()
 
     def _text(self, words: list[str]) -> str:
-        paragraphs = [" ".join(words[i : i + 60]) + "." for i in range(0, len(words), 60)]
-        return "\n\n".join(paragraphs)
+        # paragraphs of ~60 words separated by "\n", like a record's text
+        return "\n".join(" ".join(words[i : i + 60]) + "." for i in range(0, len(words), 60))
 
     def chunk(self, size: int) -> list[tuple[str, str, str]]:
         """Return (canonical_url, text, written_at) for the next `size` documents."""
@@ -127,13 +126,13 @@ class SyntheticStream:
                     text = " ".join(self._words(6) + words)
                     self.injected["near"] += 1
                 elif roll < 0.12:
-                    text = text.replace("\n\n", " ")
+                    text = text.replace("\n", "\n\n")
                     self.injected["exact"] += 1
                 elif roll < 0.13:
                     url = source_url
                     self.injected["unchanged"] += 1
                 else:
-                    url, text = source_url, text + "\n\n" + self._text(self._words(80))
+                    url, text = source_url, text + "\n" + self._text(self._words(80))
                     self.injected["revision"] += 1
             else:
                 text = self._text(self._words(int(self.rng.integers(400, 801))))

@@ -499,7 +499,6 @@ def print_targets(
             overhead <= MAX_OVERHEAD_PERCENT,
         ),
     )
-    print()
     for label, value, met in checks:
         print(f"target  {label:<42}{value:>12}  {'met' if met else 'NOT MET'}")
     print(

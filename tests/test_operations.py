@@ -13,7 +13,12 @@ from tests.crawling import crawl, lines_in, start_crawl
 from tests.mocksite.server import MockWireSite
 
 # Slow the crawl down enough that a signal reliably lands in the middle of it.
-SLOW = {"DOWNLOAD_DELAY": "1", "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "OUTPUT_SYNC_EVERY": "1"}
+SLOW = {
+    "DOWNLOAD_DELAY": "1",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
+    "EXTRACT_FUNCTION": "tests.slowreader.read_page",
+    "EXTRACT_WORKERS": "1",
+}
 WAIT_SECONDS = 60
 
 

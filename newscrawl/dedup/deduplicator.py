@@ -36,7 +36,7 @@ from newscrawl.dedup.fingerprints import (
     estimate_containment,
     estimate_jaccard,
     minhash,
-    normalize_text,
+    normalize_bytes,
     shingle_hashes,
     signature_bytes,
 )
@@ -169,18 +169,17 @@ class Deduplicator:
         self._newest = 0  # latest written_at added by this instance
         # Buffered adds, consulted by check() before the store.
         self._records: list[StoredRecord] = []
-        self._urls: dict[int, UrlState] = {}
-        self._contents: dict[int, str] = {}
-        self._bands: dict[int, list[int]] = {}
-        self._docs: list[DocEntry] = []
-        self._lastmods: dict[int, int] = {}
+        self._latest: dict[int, int] = {}  # url_key -> index in _records
+        self._contents: dict[int, str] = {}  # content_key -> id
+        self._bands: dict[int, list[int]] = {}  # band key -> buffered document numbers
+        self._lastmods: dict[int, int] = {}  # url_key -> lastmod of an unchanged re-crawl
 
     def _fingerprint(self, text: str) -> _Fingerprint:
         cached = self._fingerprints.get(text)
         if cached is not None:
             return cached
-        normalized = normalize_text(text)
-        digest = hashlib.blake2b(normalized.encode("utf-8"), digest_size=16).digest()
+        normalized = normalize_bytes(text)
+        digest = hashlib.blake2b(normalized, digest_size=16).digest()
         shingles = shingle_hashes(normalized, self.params.shingle_size)
         if len(shingles):
             signature = minhash(shingles, self.params.num_perm)
@@ -198,7 +197,11 @@ class Deduplicator:
         return fingerprint
 
     def _url_state(self, url_key: int) -> UrlState | None:
-        return self._urls.get(url_key) or self.store.get_url(url_key)
+        index = self._latest.get(url_key)
+        if index is None:
+            return self.store.get_url(url_key)
+        r = self._records[index]
+        return UrlState(r.id, r.content_key, r.revision, r.lastmod, r.written_at, r.size, r.sketch)
 
     def url_written(self, canonical_url: str, lastmod: str | None = None) -> bool:
         """True when this URL's article was written and `lastmod` is not newer than it.
@@ -259,10 +262,11 @@ class Deduplicator:
             return None
         shared = Counter(found)
         ranked = sorted(shared, key=lambda doc: (-shared[doc], doc))[:_MAX_CANDIDATES]
-        stored = [doc for doc in ranked if doc < _PENDING_BASE]
-        entries = self.store.get_docs(stored) + [
-            self._docs[doc - _PENDING_BASE] for doc in ranked if doc >= _PENDING_BASE
-        ]
+        entries = self.store.get_docs([doc for doc in ranked if doc < _PENDING_BASE])
+        for doc in ranked:
+            if doc >= _PENDING_BASE:
+                r = self._records[doc - _PENDING_BASE]
+                entries.append(DocEntry(doc, r.id, r.written_at, r.size, r.sketch))
         best: tuple[float, int, str] | None = None
         for entry in entries:
             if entry.id == id:  # a record is never its own duplicate
@@ -306,8 +310,9 @@ class Deduplicator:
             raise ValueError(f"written_at is not an ISO 8601 time: {written_at!r}")
         fingerprint = self._fingerprint(text)
         target = verdict.kind in ("new", "revision")
-        doc = _PENDING_BASE + len(self._records)
         bands = fingerprint.band_keys if target else None
+        doc = _PENDING_BASE + len(self._records)
+        self._latest[url_key] = len(self._records)
         self._records.append(
             StoredRecord(
                 url_key=url_key,
@@ -322,16 +327,6 @@ class Deduplicator:
                 index_content=target,
             )
         )
-        self._urls[url_key] = UrlState(
-            id,
-            fingerprint.content_key,
-            verdict.revision,
-            recorded_lastmod,
-            written,
-            fingerprint.size,
-            fingerprint.sketch,
-        )
-        self._docs.append(DocEntry(doc, id, written, fingerprint.size, fingerprint.sketch))
         if target:
             self._contents.setdefault(fingerprint.content_key, id)
         if bands is not None:
@@ -346,10 +341,9 @@ class Deduplicator:
         expire_before = self._newest - self.params.window_days * _DAY if self._newest else 0
         self.store.write(self._records, self._lastmods, expire_before=expire_before)
         self._records = []
-        self._urls = {}
+        self._latest = {}
         self._contents = {}
         self._bands = {}
-        self._docs = []
         self._lastmods = {}
 
     def close(self) -> None:

@@ -37,16 +37,21 @@ _SHIFT32 = _U64(32)
 _LOW32 = _U64(0xFFFFFFFF)
 
 # Characters that differ between copies of one text without changing a word of it: typographic
-# dashes and quotes (unified), soft hyphens and zero-width characters (removed). NFKC has already
-# turned no-break spaces, ligatures, full-width forms and the ellipsis into plain characters.
+# dashes and quotes (unified), soft hyphens and zero-width characters (removed), and the
+# whitespace that NFKC leaves alone. NFKC has already turned no-break and other typographic
+# spaces, ligatures, full-width forms and the ellipsis into plain characters.
 _UNIFY = str.maketrans(
     {
         **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58", "-"),
         **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc", "'"),
         **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
         **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff"),
+        **dict.fromkeys("\u0085\u1680\u2028\u2029", " "),
     }
 )
+# ASCII whitespace (what str.split() splits on below 128) becomes a plain space.
+_ASCII_WHITESPACE = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+_WHITESPACE_TO_SPACE = bytes.maketrans(_ASCII_WHITESPACE, b" " * len(_ASCII_WHITESPACE))
 
 # Words are what remains between ASCII spaces, punctuation and control characters (non-ASCII
 # characters count as letters): punctuation never splits or joins shingles differently between
@@ -81,6 +86,17 @@ _SIGNATURE_DTYPE = np.uint8
 _CHANCE_AGREEMENT = 1.0 / 256.0
 
 
+def normalize_bytes(text: str) -> bytes:
+    """Return `normalize_text(text)` as UTF-8: what hashes and shingles are computed from."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():
+        text = text.translate(_UNIFY)
+    data = text.encode("utf-8").translate(_WHITESPACE_TO_SPACE)
+    while b"  " in data:  # collapse runs of spaces; a run of n needs log2(n) passes
+        data = data.replace(b"  ", b" ")
+    return data.strip(b" ")
+
+
 def normalize_text(text: str) -> str:
     """Return `text` normalized for the exact-duplicate hash.
 
@@ -91,10 +107,7 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("BAGHDAD \u2014 The\u00a0\u201cQuick\u201d  fox\\n\\nJumped")
     'baghdad - the "quick" fox jumped'
     """
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if not text.isascii():
-        text = text.translate(_UNIFY)
-    return " ".join(text.split())
+    return normalize_bytes(text).decode("utf-8")
 
 
 def content_hash(text: str) -> str:
@@ -103,7 +116,7 @@ def content_hash(text: str) -> str:
     >>> content_hash("Hello,  World") == content_hash("hello, world")
     True
     """
-    return hashlib.blake2b(normalize_text(text).encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(normalize_bytes(text), digest_size=16).hexdigest()
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -140,9 +153,9 @@ class _Powers:
 _POWERS = _Powers()
 
 
-def _word_hashes(normalized: str) -> np.ndarray:
+def _word_hashes(normalized: bytes) -> np.ndarray:
     """Return one 64-bit hash per word of `normalized`, in order."""
-    data = np.frombuffer(normalized.encode("utf-8").translate(_TO_SPACE), dtype=np.uint8)
+    data = np.frombuffer(normalized.translate(_TO_SPACE), dtype=np.uint8)
     spaces = np.flatnonzero(data == 32)
     starts = np.concatenate(([0], spaces + 1))
     ends = np.concatenate((spaces, [len(data)]))
@@ -156,10 +169,10 @@ def _word_hashes(normalized: str) -> np.ndarray:
     return (prefix[ends] - prefix[starts]) * inverse[starts]
 
 
-def shingle_hashes(normalized: str, shingle_size: int) -> np.ndarray:
+def shingle_hashes(normalized: bytes, shingle_size: int) -> np.ndarray:
     """Return the sorted, distinct 64-bit hashes of the word `shingle_size`-grams of a text.
 
-    `normalized` is the output of `normalize_text`. A text with fewer words than `shingle_size`
+    `normalized` is the output of `normalize_bytes`. A text with fewer words than `shingle_size`
     has no shingles (an empty array): it is only ever an exact duplicate.
     """
     if not 1 <= shingle_size <= len(_NGRAM_MULTIPLIERS):
@@ -232,11 +245,14 @@ def band_keys(signature: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
     The band number is part of the key, so equal keys mean equal values in the same band.
     """
-    matrix = signature[: bands * rows].reshape(bands, rows).astype(_U64)
-    keys = np.arange(bands, dtype=_U64) * _BAND_SALT
-    for row in range(rows):
-        keys += matrix[:, row] * _NGRAM_MULTIPLIERS[row]
+    matrix = signature[: bands * rows].astype(_U64).reshape(bands, rows)
+    keys = matrix @ _NGRAM_MULTIPLIERS[:rows] + _band_salts(bands)
     return (_mix(keys) >> _SHIFT32).astype(np.uint32)
+
+
+@functools.cache
+def _band_salts(bands: int) -> np.ndarray:
+    return np.arange(bands, dtype=_U64) * _BAND_SALT
 
 
 def signature_bytes(signature: np.ndarray) -> bytes:
