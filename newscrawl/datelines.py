@@ -71,6 +71,9 @@ MAX_ANADOLU_PLACE_WORDS = 3
 # Years a dateline may print (AFP wire form); anything else is not a year.
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
+# Agencies whose datelines may run straight into the text with no separator at all.
+NO_SEPARATOR_AGENCIES = frozenset({"PTI", "IANS", "ANI"})
+
 # Printed agency name -> canonical name. Only these, in parentheses (or TASS's slashes), make an
 # agency dateline; any other parenthesised acronym ("(RNC)", "(AAPL.O)") is ordinary text.
 AGENCIES: dict[str, str] = {
@@ -317,7 +320,7 @@ def _agency_dateline(
     if match is None:
         return None
     printed = match["agency"] or match["tass"]
-    raw_end = _separator_end(text, match.end(), end)
+    raw_end = _separator_end(text, match.end(), end, AGENCIES[printed])
     if raw_end is None:
         return None
     head, date = _split_date(match["head"], reference)
@@ -372,7 +375,7 @@ def _anadolu_dateline(text: str, start: int, end: int, agency_hint: str | None) 
     return Dateline(raw=paragraph, location=_normalize(paragraph), date=None, agency=ANADOLU)
 
 
-def _separator_end(text: str, pos: int, end: int) -> int | None:
+def _separator_end(text: str, pos: int, end: int, agency: str) -> int | None:
     """Where the dateline ends after the agency at `pos`: after its separator, if any."""
     match = _SEPARATOR_RE.match(text, pos, end)
     if match is not None:
@@ -383,9 +386,12 @@ def _separator_end(text: str, pos: int, end: int) -> int | None:
             return after
         if match["sep"] not in (".", ":"):
             return None
-    # No separator (PTI, IANS): the agency ends the paragraph or a new sentence follows it.
+    # No separator: the dateline is its own paragraph, or (PTI, IANS, ANI only: for other
+    # agencies it is an aside inside a sentence) a new sentence follows the agency.
     gap = _GAP_RE.match(text, pos, end).end()
-    if gap == end or (gap > pos and _starts_sentence(text[gap])):
+    if gap == end:
+        return pos
+    if agency in NO_SEPARATOR_AGENCIES and gap > pos and _starts_sentence(text[gap]):
         return pos
     return None
 
@@ -452,7 +458,8 @@ def _is_place(place: str) -> bool:
 
 
 def _is_capitalised_words(words: list[str]) -> bool:
-    if not words or not _is_capitalised(words[0]):
+    # A place starts and ends with a name: "Port of Spain", never "The of".
+    if not words or not _is_capitalised(words[0]) or not _is_capitalised(words[-1]):
         return False
     return all(_is_capitalised(w) or _PLACE_CONNECTOR_RE.fullmatch(w) for w in words)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ def test_archive_is_built_once_and_cached(tmp_path: Path, monkeypatch: pytest.Mo
     built = path.stat().st_mtime_ns
     assert bench.ensure_warc(3, seed=1) == path
     assert path.stat().st_mtime_ns == built
-    assert bench.plain_loop(path) == 3
+    assert len(bench.plain_loop(path)) == 3
     assert not list(tmp_path.glob("*.part"))
 
 
@@ -56,7 +57,7 @@ def test_plain_loop_reads_only_html_200_responses(tmp_path: Path) -> None:
             ("https://example.com/c.png", 200, "image/png", b"\x89PNG\r\n"),
         ],
     )
-    assert bench.plain_loop(path) == 1
+    assert len(bench.plain_loop(path)) == 1
 
 
 def test_page_times_come_from_written_and_dropped_lines() -> None:
@@ -78,3 +79,48 @@ def test_crawl_command_isolates_the_run(tmp_path: Path) -> None:
     assert "EXTRACT_WORKERS=2" in settings
     assert f"LOG_FORMAT={bench.CRAWL_LOG_FORMAT}" in settings
     assert "LOG_LEVEL=DEBUG" in settings  # one "Wrote" line per page, for the page times
+
+
+def _result(cpu: float, **fields: object) -> bench.Result:
+    """1,000 pages in 5 s: start-up 1 s, then a page every 4 ms, then 0.004 s to exit."""
+    measured = bench.Measured(
+        spawned_at=100.0,
+        wall=5.0,
+        peak_rss=300 * bench.MIB,
+        peak_main_rss=200 * bench.MIB,
+        cpu_main=cpu / 2,
+        cpu_total=cpu,
+        returncode=0,
+    )
+    done = [101.0 + 0.004 * page for page in range(1000)]
+    return bench.Result(1000, measured, done, **fields)
+
+
+def test_report_shows_every_figure_of_every_run() -> None:
+    plain = _result(4.0)
+    crawl = _result(8.0, opened=0.7, written=972, dropped={"dup": 28})
+    lines = bench.table([("plain 1,000", plain), ("newscrawl 1,000", crawl)]).splitlines()
+    assert lines[0].split() == ["plain", "1,000", "newscrawl", "1,000"]
+    assert "28 (dup 28)" in next(line for line in lines if line.startswith("records dropped"))
+    assert next(line for line in lines if "WITH start-up" in line).split()[-2:] == ["200.0"] * 2
+    assert next(line for line in lines if "WITHOUT" in line).split()[-2:] == ["250.0"] * 2
+    assert crawl.before == pytest.approx(1.0) and crawl.after == pytest.approx(0.004)
+    assert bench.cpu_ceiling(plain, crawl, cores=2) == pytest.approx(1.0)
+    assert bench.cpu_ceiling(plain, replace(crawl, measured=plain.measured), 2) == 2.0
+
+
+def test_ratio_lines_judge_only_what_is_judged() -> None:
+    assert bench.ratio_line("x", 1.7, judged=True)[1]
+    assert not bench.ratio_line("x", 1.5, judged=True)[1]
+    line, ok = bench.ratio_line("x", 1.5, judged=False)
+    assert ok and "FAIL  (info)" in line
+
+
+def test_targets_judge_the_small_ratio_and_the_memory_growth() -> None:
+    plain, crawl = _result(4.0), _result(8.0)
+    lines = bench.targets([plain], [crawl], None, None)
+    assert [ok for _, ok in lines] == [False, True, True, True]  # 1.0x with start-up fails
+    big_crawl = replace(crawl, measured=replace(crawl.measured, peak_rss=400 * bench.MIB))
+    lines = bench.targets([plain], [crawl], plain, big_crawl)
+    memory = next(line for line in lines if "peak RSS" in line[0])
+    assert "1.33x" in memory[0] and not memory[1]

@@ -21,7 +21,9 @@ VOLATILE_FIELDS = ("crawled_at", "run_id")
 MOCK_BASE = "http://mock"
 
 
-def comparable(records: list[dict[str, Any]], site: MockWireSite, service: str) -> list[dict[str, Any]]:
+def comparable(
+    records: list[dict[str, Any]], site: MockWireSite, service: str
+) -> list[dict[str, Any]]:
     """Records without volatile fields, the mock's port replaced, sorted by URL."""
     base = site.base(service)
     cleaned = []
@@ -139,8 +141,12 @@ def test_warc_spider_on_the_demo_archive(tmp_path: Path) -> None:
 
 
 def test_process_pool_writes_what_one_process_writes(tmp_path: Path) -> None:
-    pooled = crawl("warc", tmp_path / "pool", "-a", f"path={DEMO_WARC}", settings={"EXTRACT_WORKERS": "2"})
-    single = crawl("warc", tmp_path / "one", "-a", f"path={DEMO_WARC}", settings={"EXTRACT_WORKERS": "0"})
+    pooled = crawl(
+        "warc", tmp_path / "pool", "-a", f"path={DEMO_WARC}", settings={"EXTRACT_WORKERS": "2"}
+    )
+    single = crawl(
+        "warc", tmp_path / "one", "-a", f"path={DEMO_WARC}", settings={"EXTRACT_WORKERS": "0"}
+    )
     assert pooled.returncode == single.returncode == 0, pooled.stderr + single.stderr
 
     def strip(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -204,6 +210,9 @@ def test_downloads_go_on_while_pages_are_extracted(
         settings={
             "EXTRACT_FUNCTION": "tests.slowreader.read_page",
             "EXTRACT_WORKERS": workers,
+            # Article downloads spaced out, so they overlap the extraction of earlier ones.
+            "DOWNLOAD_DELAY": "0.3",
+            "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
             "LOG_LEVEL": "DEBUG",
             "LOG_FILE": str(log),
         },

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import datetime
 import doctest
+import os
 import subprocess
 import sys
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import newscrawl.datelines
-from newscrawl.datelines import Dateline, find_dateline, resolve_date, strip_dateline
+from newscrawl.datelines import (
+    NO_SEPARATOR_AGENCIES,
+    Dateline,
+    find_dateline,
+    resolve_date,
+    strip_dateline,
+)
 from tests.dateline_cases import CASES, NEGATIVES, Case
 
 MIN_CASES = 150  # the issue asks for at least this many table cases
 FAST_SECONDS = 0.25  # budget for one find_dateline call on a pathological 100 kB paragraph
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None)
+PROPERTY_SETTINGS = settings(
+    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "150")), deadline=None
+)
 
 
 def _case_id(case: Case) -> str:
@@ -251,6 +260,9 @@ def test_parse_then_strip_round_trips(
     gap: str,
     body: str,
 ) -> None:
+    # Without a separator, only PTI, IANS and ANI run the dateline into the text; for the
+    # others that shape is an aside in a sentence, unless the dateline is its own paragraph.
+    assume(separator or gap == "\n" or agency[1] in NO_SEPARATOR_AGENCIES)
     head = ", ".join(part for part in (place[0], date[0]) if part)
     raw = f"{head} {agency[0]}{separator}" if head else f"{agency[0]}{separator}"
     text = raw + gap + body
