@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -222,3 +225,23 @@ def test_downloads_go_on_while_pages_are_extracted(
     # In worker processes, slow extraction does not hold up downloads: every article is fetched
     # before the second record is written. In the crawl process itself, it does.
     assert (last_download > second_write) is downloads_wait
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+def test_warc_spider_streams_an_archive_over_http(tmp_path: Path) -> None:
+    handler = partial(_QuietHandler, directory=str(DEMO_WARC.parent))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/{DEMO_WARC.name}"
+        try:
+            result = crawl("warc", tmp_path, "-a", f"path={url}")
+        finally:
+            server.shutdown()
+            thread.join()
+    assert result.returncode == 0, result.stderr
+    assert _demo_counts(result) == (16, {"duplicate_near": 1, "no_text": 1})

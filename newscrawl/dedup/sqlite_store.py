@@ -76,8 +76,8 @@ WHERE excluded.revision >= urls.revision
 
 _LOW32 = np.uint64(0xFFFFFFFF)
 _SHIFT32 = np.uint64(32)
-# Newly synced band entries wait in a dict (~35 MB at this size) and are then merged into the
-# sorted array; a merge copies the array (~0.2 s at 14 M entries), so it runs every ~16,000
+# Newly synced band entries wait in dicts (~20 MB at this size) and are merged into the sorted
+# array in batches: a merge copies the array (~0.15 s at 14 M entries), so it runs every ~16,000
 # documents and costs ~10 µs per document at a million documents.
 _RECENT_ENTRIES = 1 << 18
 # Average entries per directory bucket: a lookup reads one bucket per key.
@@ -99,44 +99,59 @@ def _chunked(values: np.ndarray, test: Callable[[np.ndarray], np.ndarray]) -> np
 class _BandIndex:
     """In-memory mirror of the `bands` column: LSH key -> documents.
 
-    A sorted uint64 array of `key << 32 | doc` entries (document numbers stay below 2**32:
-    four billion texts) with a directory of bucket offsets over the top bits of the key, so a
+    Entries are `key << 32 | doc` (document numbers stay below 2**32: four billion texts) in a
+    large sorted array with a directory of bucket offsets over the top bits of the key, so a
     lookup costs the same at a thousand and at a million documents (a binary search in a large
-    array costs one cache miss per step). New entries wait in a dict until the next merge.
+    array costs a cache miss per step). The newest entries wait in a dict of key -> first
+    document, plus a dict of key -> further documents for the rare keys several documents share
+    (revisions of one URL, random 32-bit collisions).
     """
 
     def __init__(self) -> None:
         self._entries = np.empty(0, dtype=np.uint64)
         self._offsets = np.zeros(2, dtype=np.int64)
         self._shift = np.uint32(31)  # key >> shift = directory bucket
-        self._recent: dict[int, list[int]] = {}
-        self._recent_entries = 0
+        self._recent: dict[int, int] = {}
+        self._shared: dict[int, list[int]] = {}
         self.loaded_to = 0  # highest document number read from the table
         self.first_live = 0  # documents below this were pruned
         self._pruned_to = 0  # entries below this document number are gone from the array
 
     def add(self, entries: np.ndarray) -> None:
         """Index `entries` (`key << 32 | doc`, any order)."""
-        if len(entries) + self._recent_entries < _RECENT_ENTRIES:
-            recent = self._recent
-            docs = (entries & _LOW32).tolist()
-            for key, doc in zip((entries >> _SHIFT32).tolist(), docs, strict=True):
-                recent.setdefault(key, []).append(doc)
-            self._recent_entries += len(entries)
+        if len(entries) + len(self._recent) + len(self._shared) >= _RECENT_ENTRIES:
+            self._merge(entries)
             return
-        if self._recent:
-            waiting = ((key << 32) | doc for key, docs in self._recent.items() for doc in docs)
-            entries = np.concatenate((entries, np.fromiter(waiting, dtype=np.uint64)))
-            self._recent = {}
-            self._recent_entries = 0
-        entries.sort()
+        keys = (entries >> _SHIFT32).tolist()
+        batch = dict(zip(keys, (entries & _LOW32).tolist(), strict=True))
+        if len(batch) == len(keys) and self._recent.keys().isdisjoint(batch):
+            self._recent.update(batch)  # the usual case, at C speed
+            return
+        for key, doc in zip(keys, (entries & _LOW32).tolist(), strict=True):
+            if key in self._recent:
+                self._shared.setdefault(key, []).append(doc)
+            else:
+                self._recent[key] = doc
+
+    def _merge(self, entries: np.ndarray) -> None:
+        """Merge `entries` and the waiting ones into the sorted array; rebuild the directory."""
+        waiting = [
+            entries,
+            (np.fromiter(self._recent, np.uint64) << _SHIFT32)
+            | np.fromiter(self._recent.values(), np.uint64),
+        ]
+        for key, docs in self._shared.items():
+            waiting.append((np.uint64(key) << _SHIFT32) | np.array(docs, dtype=np.uint64))
+        self._recent, self._shared = {}, {}
+        new = np.concatenate(waiting)
+        new.sort()
         old = self._entries
         if self.first_live > self._pruned_to:  # drop entries of pruned documents
             old = old[_chunked(old, lambda c: (c & _LOW32) >= np.uint64(self.first_live))]
             self._pruned_to = self.first_live
         self._entries = np.empty(0, dtype=np.uint64)
-        merged = np.concatenate((old, entries))
-        del old  # peak memory: the old array and the merged one, never three copies
+        merged = np.concatenate((old, new))
+        del old, new  # peak memory: the old array and the merged one, never three copies
         merged.sort(kind="stable")  # timsort: merging two sorted runs is linear
         bits = min(32, max(1, math.ceil(math.log2(max(2, len(merged) / _BUCKET_ENTRIES)))))
         counts = np.zeros(1 << bits, dtype=np.int64)
@@ -161,8 +176,13 @@ class _BandIndex:
                 values = entries[np.where(inside, spots, 0)]
                 match = inside & ((values >> _SHIFT32) == keys[:, None])
                 found = (values[match] & _LOW32).tolist()
+        recent, shared = self._recent, self._shared
         for key in keys.tolist():
-            found.extend(self._recent.get(key, ()))
+            doc = recent.get(key)
+            if doc is not None:
+                found.append(doc)
+                if shared:
+                    found.extend(shared.get(key, ()))
         return [doc for doc in found if doc >= self.first_live]
 
 
