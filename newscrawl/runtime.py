@@ -50,6 +50,9 @@ def near_dup_params(settings: BaseSettings) -> NearDupParams:
         threshold=settings.getfloat("DEDUP_THRESHOLD", defaults.threshold),
         shingle_size=settings.getint("DEDUP_SHINGLE_SIZE", defaults.shingle_size),
         window_days=settings.getint("DEDUP_WINDOW_DAYS", defaults.window_days),
+        unchanged_similarity=settings.getfloat(
+            "DEDUP_UNCHANGED_SIMILARITY", defaults.unchanged_similarity
+        ),
     )
 
 

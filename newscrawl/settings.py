@@ -71,6 +71,23 @@ OUTPUT_SYNC_EVERY = 50
 # drop: content duplicates are dropped; mark: written with duplicate_of; off: no content dedup.
 DEDUP_MODE = "drop"
 DEDUP_STORE_PATH = str(PROJECT_DIR / "output" / "dedup.sqlite")
+# Near-duplicates: MinHash over word shingles, LSH bands for candidates, containment to verify.
+# 128 one-byte MinHash values estimate Jaccard to about +-0.044 for 128 bytes per document.
+DEDUP_NUM_PERM = 128
+# 16 bands of 2 rows find a pair with probability 1-(1-J^2)^16: 99% at Jaccard 0.5, the
+# similarity of a wire copy trimmed to half. Explicit, never derived from a threshold.
+DEDUP_BANDS = 16
+DEDUP_ROWS = 2
+# Word 5-grams: unrelated stories rarely share one; a copy edit changes only a few.
+DEDUP_SHINGLE_SIZE = 5
+# Containment (overlap / shorter text): trimmed copies stay near 1.0 while their Jaccard
+# falls to 0.6; different stories about one event rarely share half their text.
+DEDUP_THRESHOLD = 0.8
+# Days a text stays a near-duplicate target; URL and exact-text keys are kept for good.
+DEDUP_WINDOW_DAYS = 90
+# A re-crawl of a written URL at least this similar (estimated Jaccard) is unchanged, not a
+# new revision: a fixed typo or leaked page furniture is not news.
+DEDUP_UNCHANGED_SIMILARITY = 0.95
 
 # --- Operation ---------------------------------------------------------------------------------
 EXTENSIONS["newscrawl.manifest.RunManifest"] = 500
