@@ -245,3 +245,11 @@ def test_warc_spider_streams_an_archive_over_http(tmp_path: Path) -> None:
             thread.join()
     assert result.returncode == 0, result.stderr
     assert _demo_counts(result) == (16, {"duplicate_near": 1, "no_text": 1})
+
+
+@pytest.mark.parametrize("spider", ["sitemap", "feed"])
+def test_generic_spiders_need_a_url(spider: str, tmp_path: Path) -> None:
+    result = crawl(spider, tmp_path)
+    assert result.returncode == EXIT_USAGE
+    assert "needs -a url=" in result.stderr
+    assert "Traceback" not in result.stderr

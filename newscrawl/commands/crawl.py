@@ -37,10 +37,7 @@ class Command(ScrapyCrawlCommand):
             return True
         try:
             check(**spargs)
-        except (OSError, ValueError) as exc:
-            print(f"newscrawl: {spider_name}: {exc}", file=sys.stderr)
-            return False
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any argument error is reported the same way
             print(f"newscrawl: {spider_name}: {exc}", file=sys.stderr)
             return False
         return True

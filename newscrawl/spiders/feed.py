@@ -12,8 +12,13 @@ class FeedSpider(DiscoverySpider):
 
     name = "feed"
 
+    @classmethod
+    def check_arguments(cls, **kwargs: str) -> None:
+        """Fail fast, before the crawl starts, without a URL."""
+        if not kwargs.get("url"):
+            raise ValueError("this spider needs -a url=FEED_URL")
+
     def __init__(self, *args: Any, url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not url:
-            raise ValueError("the feed spider needs -a url=FEED_URL")
+        self.check_arguments(url=url or "")
         self.feed_urls = (url,)

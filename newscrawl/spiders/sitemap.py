@@ -13,10 +13,15 @@ class SitemapSpider(DiscoverySpider):
 
     name = "sitemap"
 
+    @classmethod
+    def check_arguments(cls, **kwargs: str) -> None:
+        """Fail fast, before the crawl starts, without a URL."""
+        if not kwargs.get("url"):
+            raise ValueError("this spider needs -a url=SITEMAP_URL")
+
     def __init__(self, *args: Any, url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not url:
-            raise ValueError("the sitemap spider needs -a url=SITEMAP_URL")
+        self.check_arguments(url=url or "")
         self.sitemap_urls = (url,)
         host = (urlsplit(url).hostname or "").lower()
         self.allowed_domains = [host.removeprefix("www.")]
