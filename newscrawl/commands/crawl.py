@@ -37,7 +37,7 @@ class Command(ScrapyCrawlCommand):
             return True
         try:
             check(**spargs)
-        except Exception as exc:  # noqa: BLE001 - any argument error is reported the same way
+        except Exception as exc:  # any argument error is reported the same way: one line
             print(f"newscrawl: {spider_name}: {exc}", file=sys.stderr)
             return False
         return True
