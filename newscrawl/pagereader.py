@@ -13,6 +13,15 @@ from dataclasses import dataclass
 from newscrawl.cleanup import CleanupRules
 from newscrawl.decoding import Unreadable, check_html, decode_html
 from newscrawl.extraction import Extracted, extract
+from newscrawl.language import detect_language
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A page's extracted fields and the language of its text."""
+
+    extracted: Extracted
+    language: str | None
 
 
 @dataclass(frozen=True)
@@ -25,8 +34,11 @@ class Rejected:
 
 def read_page(
     body: bytes, content_type: str | None, url: str, rules: CleanupRules | None
-) -> Extracted | Rejected:
-    """Decode and extract one page; never raises for bad input, returns `Rejected` instead."""
+) -> Reading | Rejected:
+    """Decode, extract and identify the language of one page (all CPU-bound, so all here).
+
+    Never raises for bad input: returns `Rejected` instead.
+    """
     try:
         check_html(body, content_type)
         html = decode_html(body, content_type)
@@ -39,7 +51,7 @@ def read_page(
         return Rejected("extraction_error", f"{type(exc).__name__}: {exc}")
     if extracted is None or not extracted.text.strip():
         return Rejected("no_text", "no extractable main text")
-    return extracted
+    return Reading(extracted, detect_language(extracted.text))
 
 
 # How often a worker checks that the crawl process that started it is still alive.

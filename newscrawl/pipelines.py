@@ -28,8 +28,7 @@ from newscrawl.dedup.fingerprints import content_hash
 from newscrawl.exporters import JsonlWriter, recover_partials
 from newscrawl.extraction import Extracted
 from newscrawl.items import Article, Page
-from newscrawl.language import detect_language
-from newscrawl.pagereader import Rejected, init_worker
+from newscrawl.pagereader import Reading, Rejected, init_worker
 from newscrawl.runtime import get_run
 from newscrawl.sources import SOURCES
 from newscrawl.urls import canonicalize_url, url_id
@@ -186,12 +185,14 @@ class ExtractPipeline(_Stage):
         rules = source.rules if source else None
         return (page.body, page.headers.get("content-type"), page.url, rules)
 
-    def finish(self, item: Page, result: Extracted | Rejected) -> Article:
+    def finish(self, item: Page, result: Reading | Rejected) -> Article:
         if isinstance(result, Rejected):
             raise self.drop(result.reason, f"{item.url} ({result.detail})")
-        for rule in result.rules_fired:
+        for rule in result.extracted.rules_fired:
             self.stats.inc_value(f"newscrawl/rules/{rule}")
-        return self.article(item, result)
+        article = self.article(item, result.extracted)
+        article.language = result.language
+        return article
 
     def article(self, page: Page, extracted: Extracted) -> Article:
         canonical = canonicalize_url(extracted.canonical_url or page.url)
@@ -239,14 +240,13 @@ class DatelinePipeline(_Stage):
 
 
 class EnrichPipeline(_Stage):
-    """Language, word count and content hash of the final text; empty bodies stop here."""
+    """Word count and content hash of the final text; empty bodies stop here."""
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
         if not item.text.strip():
             raise self.drop("empty_text", item.url)
-        item.language = detect_language(item.text)
         item.word_count = len(item.text.split())
         item.content_hash = content_hash(item.text)
         return item

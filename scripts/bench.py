@@ -27,7 +27,9 @@ What is measured, and how:
   counted once per process. CPU seconds are split into the children (the workers: their last
   sample) and the main process (the total from `wait4` minus the children's).
 - The machine is shared, so the small runs alternate plain / newscrawl `--repeat` times and the
-  best (fastest) run of each side is reported, with the load average before and after. The
+  best (fastest) run of each side is reported, with the load average before and after and, per
+  run, the CPU that other processes used meanwhile (from /proc/stat: a run that shared the
+  cores with someone else's job says so). The
   `--scale`x run is done once per side; its newscrawl peak memory must stay within 20% of the
   lowest small-run peak.
 
@@ -42,6 +44,7 @@ import importlib.util
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -166,6 +169,17 @@ def process_tree(root: int) -> dict[int, float]:
     return {pid: cpu[pid] for pid in tree}
 
 
+def machine_busy_seconds(stat: str) -> float:
+    """CPU seconds all processes of the machine have used since boot, from /proc/stat.
+
+    >>> machine_busy_seconds("cpu  100 0 50 900 30 0 10 0 0 0\\ncpu0 1 2 3\\n") * CLOCK_TICKS
+    160.0
+    """
+    fields = [int(value) for value in stat.split("\n", 1)[0].split()[1:9]]
+    idle, iowait = fields[3], fields[4]
+    return (sum(fields) - idle - iowait) / CLOCK_TICKS
+
+
 def rss(pid: int) -> int:
     """VmRSS of one process in bytes; 0 once it is gone."""
     return parse_vmrss(_read(f"/proc/{pid}/status") or "")
@@ -182,6 +196,11 @@ class Measured:
     cpu_main: float
     cpu_total: float
     returncode: int
+    cpu_others: float = 0.0  # CPU seconds used meanwhile by processes outside the tree
+
+    @property
+    def others_cores(self) -> float:
+        return self.cpu_others / self.wall
 
     @property
     def cpu_children(self) -> float:
@@ -191,15 +210,16 @@ class Measured:
 def run_measured(argv: list[str], folder: Path) -> Measured:
     """Run `argv` (output to `folder`/stdout, stderr), sampling its process tree meanwhile."""
     done = threading.Event()
-    ended: dict[str, object] = {}
+    ended: list[tuple[float, int, resource.struct_rusage]] = []  # (end time, status, usage)
     with open(folder / "stdout", "wb") as out, open(folder / "stderr", "wb") as err:
+        machine_before = machine_busy_seconds(_read("/proc/stat") or "")
         spawned_at, started = time.time(), time.perf_counter()
         child = subprocess.Popen(argv, cwd=PROJECT_DIR, stdout=out, stderr=err)
 
     def reap() -> None:
         # A blocking wait4 in its own thread: the end time is exact, not up to one sample late.
         _, status, usage = os.wait4(child.pid, 0)
-        ended.update(time=time.perf_counter(), status=status, usage=usage)
+        ended.append((time.perf_counter(), status, usage))
         done.set()
 
     threading.Thread(target=reap, daemon=True).start()
@@ -212,20 +232,22 @@ def run_measured(argv: list[str], folder: Path) -> Measured:
         peak_main = max(peak_main, sizes.get(child.pid, 0))
         last_cpu.update(tree)
         done.wait(SAMPLE_INTERVAL)
-    usage = ended["usage"]
-    child.returncode = os.waitstatus_to_exitcode(ended["status"])  # reaped above, not by Popen
+    end, status, usage = ended[0]
+    machine = machine_busy_seconds(_read("/proc/stat") or "") - machine_before
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped above, not by Popen
     # wait4 counts the children the crawl reaped; what they used after their last sample (at
     # most one interval each) is counted as the main process's.
-    cpu_total = usage.ru_utime + usage.ru_stime  # type: ignore[attr-defined]
+    cpu_total = usage.ru_utime + usage.ru_stime
     cpu_children = sum(cpu for pid, cpu in last_cpu.items() if pid != child.pid)
     return Measured(
         spawned_at=spawned_at,
-        wall=float(ended["time"]) - started,  # type: ignore[arg-type]
+        wall=end - started,
         peak_rss=peak,
         peak_main_rss=peak_main,
         cpu_main=cpu_total - cpu_children,
         cpu_total=cpu_total,
         returncode=child.returncode,
+        cpu_others=max(0.0, machine - cpu_total),
     )
 
 
@@ -414,6 +436,10 @@ def table(columns: list[tuple[str, Result]]) -> str:
         (
             "cores busy on average (CPU s / wall s)",
             cells(lambda r: f"{r.measured.cpu_total / r.measured.wall:.2f}"),
+        ),
+        (
+            "  other processes meanwhile (cores)",
+            cells(lambda r: f"{r.measured.others_cores:.2f}"),
         ),
         (
             "CPU ms per page, whole tree",
