@@ -137,7 +137,7 @@ class SyntheticStream:
             else:
                 text = self._text(self._words(int(self.rng.integers(400, 801))))
                 self.recent.append((url, text))
-                if len(self.recent) > 5000:
+                if len(self.recent) > 2000:
                     self.recent.pop(0)
             out.append((url, text, written_at))
             self.count += 1
@@ -168,8 +168,8 @@ def scale(total: int, flush_every: int, days: float, seed: int, store_dir: Path)
     stream = SyntheticStream(seed, days, total)
     dedup = Deduplicator(SQLiteStore(path))
     kinds: dict[str, int] = {}
-    timings: list[float] = []  # wall-clock seconds of dedup work per document chunk
-    cpu = 0.0  # CPU seconds of the same work: what other processes on the machine cannot inflate
+    timings: list[float] = []  # wall-clock seconds of dedup work per chunk
+    cpu_timings: list[float] = []  # CPU seconds of the same: what other processes cannot inflate
     done = 0
     generation = 0.0
     while done < total:
@@ -195,26 +195,32 @@ def scale(total: int, flush_every: int, days: float, seed: int, store_dir: Path)
                 dedup.flush()
         dedup.flush()
         timings.append(time.perf_counter() - started)
-        cpu += time.process_time() - cpu_started
-        if done % 100_000 == 0 or done == total:
-            rate = len(docs) / timings[-1]
-            print(f"   {done:>9,} documents  {rate:>7,.0f} docs/s (last chunk)", flush=True)
+        cpu_timings.append(time.process_time() - cpu_started)
+        if done % WINDOW == 0:
+            block = WINDOW // CHUNK
+            print(
+                f"   {done:>9,} documents: the last 100,000 at "
+                f"{WINDOW / sum(timings[-block:]):>6,.0f} docs/s "
+                f"({WINDOW / sum(cpu_timings[-block:]):>6,.0f} per CPU second)",
+                flush=True,
+            )
     dedup.close()
-    elapsed = sum(timings)
+    elapsed, cpu = sum(timings), sum(cpu_timings)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     size = db_bytes(path)
-    per_chunk = WINDOW // CHUNK
-    ratio = None
+    block = WINDOW // CHUNK
+    ratio = cpu_ratio = None
     if total >= 2 * WINDOW:
-        first = WINDOW / sum(timings[:per_chunk])
-        last = WINDOW / sum(timings[-per_chunk:])
-        ratio = last / first
+        ratio = sum(timings[:block]) / sum(timings[-block:])
+        cpu_ratio = sum(cpu_timings[:block]) / sum(cpu_timings[-block:])
+    del dedup
     started = time.perf_counter()
     reopened = Deduplicator(SQLiteStore(path))
-    url, text, _ = stream.chunk(1)[0]
-    reopened.check(id=url_id(url), canonical_url=url, text=text)  # loads the band index
+    url, text = "https://bench.example/after-reopen", stream._text(stream._words(600))
+    reopened.check(id=url_id(url), canonical_url=url, text=text)  # a new text: loads the index
     startup = time.perf_counter() - started
     reopened.close()
+    reopen_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"   verdicts: {kinds}")
     print(f"   injected: {stream.injected}")
     print(f"   dedup time {elapsed:,.1f} s (document generation {generation:,.1f} s, not counted)")
@@ -226,13 +232,16 @@ def scale(total: int, flush_every: int, days: float, seed: int, store_dir: Path)
         print(f"      {name:<28} {pages / total:>8,.1f} bytes/document")
     print(f"   peak memory:      {peak_mb:>10,.0f} MB (target < 500)")
     if ratio is not None:
-        print(f"   last/first 100k:  {ratio:>10.2f}             (target >= 0.8)")
-    print(f"   reopening the store and first check (band index load): {startup:.1f} s")
+        print(
+            f"   last/first 100k:  {ratio:>10.2f}             (target >= 0.8; "
+            f"{cpu_ratio:.2f} in CPU time)"
+        )
+    print(
+        f"   a new run on this store: first check after {startup:.1f} s (band index load), "
+        f"peak memory {reopen_peak_mb:,.0f} MB"
+    )
     return (
-        rate >= 3000
-        and size / total <= 1024
-        and peak_mb < 500
-        and (ratio is None or ratio >= 0.8)
+        rate >= 3000 and size / total <= 1024 and peak_mb < 500 and (ratio is None or ratio >= 0.8)
     )
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newscrawl.dedup.fingerprints import normalize_text, shingle_hashes
+from newscrawl.dedup.fingerprints import normalize_bytes, shingle_hashes
 from newscrawl.urls import url_id
 
 if TYPE_CHECKING:
@@ -322,43 +322,33 @@ def _brief_copy(text: str, rng: random.Random) -> str:
     return text.replace("\n\n", " ") if rng.random() < 0.3 else text
 
 
-@dataclass
-class Corpus:
-    docs: list[Doc] = field(default_factory=list)
-
-    def add(self, text: str, cluster: str, rng: random.Random) -> None:
-        self.docs.append(Doc(f"https://{rng.choice(SITES)}/{len(self.docs)}", text, cluster))
-
-
 def build(
-    *,
-    stories: int | None = None,
-    copies_per_story: int = 8,
-    briefs: int = 150,
-    brief_copies: int = 40,
-    seed: int = 0,
+    *, copies_per_story: int = 8, briefs: int = 150, brief_copies: int = 40, seed: int = 0
 ) -> list[Doc]:
     """Return the shuffled accuracy set.
 
-    `stories`: how many base stories to use (all when None); each appears once as written plus
-    `copies_per_story` syndicated copies. `briefs` distinct template briefs, of which
-    `brief_copies` are syndicated once more.
+    Every base story appears once as written plus `copies_per_story` syndicated copies;
+    `briefs` distinct template briefs, of which `brief_copies` are syndicated once more.
     """
     rng = random.Random(seed)
-    base = load_stories()[:stories]
-    corpus = Corpus()
-    for story in base:
-        corpus.add("\n\n".join(story.paragraphs), story.slug, rng)
+    stories = load_stories()
+    labelled: list[tuple[str, str]] = []  # (text, cluster)
+    for story in stories:
+        labelled.append(("\n".join(story.paragraphs), story.slug))
         for _ in range(copies_per_story):
-            other = rng.choice([s for s in base if s is not story]).headline
-            corpus.add(syndicate(story, rng, other), story.slug, rng)
+            other = rng.choice([s for s in stories if s is not story]).headline
+            labelled.append((syndicate(story, rng, other), story.slug))
     texts = [brief(rng) for _ in range(briefs)]
-    for i, text in enumerate(texts):
-        corpus.add(text, f"brief-{i}", rng)
-    for i in rng.sample(range(briefs), brief_copies):
-        corpus.add(_brief_copy(texts[i], rng), f"brief-{i}", rng)
-    rng.shuffle(corpus.docs)
-    return corpus.docs
+    labelled += [(text, f"brief-{i}") for i, text in enumerate(texts)]
+    labelled += [
+        (_brief_copy(texts[i], rng), f"brief-{i}") for i in rng.sample(range(briefs), brief_copies)
+    ]
+    docs = [
+        Doc(f"https://{rng.choice(SITES)}/{n}", text, cluster)
+        for n, (text, cluster) in enumerate(labelled)
+    ]
+    rng.shuffle(docs)
+    return docs
 
 
 @dataclass
@@ -420,6 +410,6 @@ def evaluate(docs: list[Doc], deduplicator: Deduplicator, *, flush_every: int = 
 
 def exact_containment(a: str, b: str, shingle_size: int = 5) -> float:
     """Containment of two texts from their full shingle sets (for diagnostics)."""
-    sa = set(shingle_hashes(normalize_text(a), shingle_size).tolist())
-    sb = set(shingle_hashes(normalize_text(b), shingle_size).tolist())
+    sa = set(shingle_hashes(normalize_bytes(a), shingle_size).tolist())
+    sb = set(shingle_hashes(normalize_bytes(b), shingle_size).tolist())
     return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0

@@ -42,7 +42,6 @@ class UrlState:
     revision: int
     lastmod: int | None  # sitemap lastmod recorded when written (Unix seconds)
     written_at: int
-    size: int  # shingle-set size of the latest text; 0 when its document left the window
     sketch: bytes | None  # verification sketch of the latest text; None once pruned
 
 
@@ -52,7 +51,6 @@ class DocEntry:
 
     doc: int
     id: str  # record id of the URL the text was written under
-    written_at: int
     size: int
     sketch: bytes
 

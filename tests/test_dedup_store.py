@@ -1,0 +1,192 @@
+"""The SQLite store: persistence across runs, crash safety, concurrency, the rolling window."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pytest
+
+from newscrawl.dedup import Deduplicator, NearDupParams, SQLiteStore, sqlite_store
+from newscrawl.urls import url_id
+from tests.dedup_corpus import load_stories
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
+    from multiprocessing.synchronize import Barrier
+    from pathlib import Path
+
+STORIES = ["\n".join(s.paragraphs) for s in load_stories()]
+
+
+def write(d: Deduplicator, url: str, text: str, when: str = "2024-05-01T12:00:00Z") -> str:
+    """check() and, when drop mode would write it, add(); return the verdict kind."""
+    verdict = d.check(id=url_id(url), canonical_url=url, text=text)
+    if verdict.kind in ("new", "revision"):
+        d.add(
+            id=url_id(url),
+            canonical_url=url,
+            text=text,
+            verdict=verdict,
+            lastmod=None,
+            written_at=when,
+        )
+    return verdict.kind
+
+
+def copy_of(text: str) -> str:
+    """A syndicated copy: dateline added, last paragraph trimmed."""
+    return "SYDNEY (AP) \u2014 " + "\n".join(text.split("\n")[:-1])
+
+
+def test_second_run_sees_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "dedup.sqlite"
+    first = Deduplicator(SQLiteStore(path))
+    for i, text in enumerate(STORIES[:5]):
+        assert write(first, f"https://wire.example/{i}", text) == "new"
+    first.flush()
+    first.close()
+
+    second = Deduplicator(SQLiteStore(path))
+    assert second.url_written("https://wire.example/3")
+    assert write(second, "https://wire.example/3", STORIES[3]) == "unchanged"
+    assert write(second, "https://paper.example/3", STORIES[3]) == "exact"
+    assert write(second, "https://paper.example/4", copy_of(STORIES[4])) == "near"
+    assert write(second, "https://paper.example/9", STORIES[9]) == "new"
+    second.close()
+
+
+def test_unflushed_adds_die_with_the_process(tmp_path: Path) -> None:
+    """A crawl killed (SIGKILL) between writing and fsync has marked nothing it did not flush."""
+    path = tmp_path / "dedup.sqlite"
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from newscrawl.dedup import Deduplicator, SQLiteStore
+        from tests.test_dedup_store import STORIES, write
+        d = Deduplicator(SQLiteStore({str(path)!r}))
+        write(d, "https://wire.example/flushed", STORIES[0])
+        d.flush()
+        write(d, "https://wire.example/pending", STORIES[1])
+        assert d.url_written("https://wire.example/pending")
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert result.returncode == -9, result.stderr.decode()
+
+    after = Deduplicator(SQLiteStore(path))
+    assert after.url_written("https://wire.example/flushed")
+    assert not after.url_written("https://wire.example/pending")
+    assert write(after, "https://paper.example/0", STORIES[0]) == "exact"
+    assert write(after, "https://paper.example/1", STORIES[1]) == "new"
+    after.close()
+
+
+def test_close_discards_unflushed_adds(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "dedup.sqlite"
+    d = Deduplicator(SQLiteStore(path))
+    write(d, "https://wire.example/1", STORIES[0])
+    d.close()
+    assert "discarding 1 unflushed" in caplog.text
+    after = Deduplicator(SQLiteStore(path))
+    assert not after.url_written("https://wire.example/1")
+    after.close()
+
+
+def crawl(path: str, name: str, count: int, start: Barrier, queue: Queue[list[str]]) -> None:
+    """One of two concurrent crawls: many small flushes against the shared store."""
+    d = Deduplicator(SQLiteStore(path))
+    start.wait()
+    written = []
+    for i in range(count):
+        text = STORIES[i % len(STORIES)] + f"\nThis is {name} story number {i} of the day."
+        url = f"https://{name}.example/{i}"
+        if write(d, url, text) == "new":
+            written.append(url)
+        if i % 3 == 0:
+            d.flush()
+    d.flush()
+    d.close()
+    queue.put(written)
+
+
+def test_two_processes_share_one_store(tmp_path: Path) -> None:
+    path = str(tmp_path / "dedup.sqlite")
+    context = multiprocessing.get_context("spawn")
+    queue, start = context.Queue(), context.Barrier(2)
+    workers = [
+        context.Process(target=crawl, args=(path, name, 400, start, queue))
+        for name in ("ap", "reuters")
+    ]
+    for worker in workers:
+        worker.start()
+    written = [url for _ in workers for url in queue.get(timeout=120)]
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0  # no "database is locked" or any other error
+    # each story was written once, or twice when both crawls checked it before either flushed;
+    # every other copy of it was found
+    assert len(STORIES) <= len(written) <= 2 * len(STORIES)
+    after = Deduplicator(SQLiteStore(path))
+    assert all(after.url_written(url) for url in written)
+    after.close()
+
+
+def test_window_prunes_near_duplicate_entries_only(tmp_path: Path) -> None:
+    path = tmp_path / "dedup.sqlite"
+    d = Deduplicator(SQLiteStore(path), NearDupParams(window_days=30))
+    write(d, "https://wire.example/old", STORIES[0], when="2024-01-01T00:00:00Z")
+    d.flush()
+    assert write(d, "https://paper.example/a", copy_of(STORIES[0])) == "near"
+    write(d, "https://wire.example/new", STORIES[1], when="2024-03-01T00:00:00Z")
+    d.flush()  # 60 days later: the first document leaves the 30-day window
+    assert write(d, "https://paper.example/b", copy_of(STORIES[0])) == "new"
+    assert write(d, "https://paper.example/c", STORIES[0]) == "exact"  # content keys stay
+    assert d.url_written("https://wire.example/old")  # URL keys stay
+    assert write(d, "https://wire.example/old", STORIES[0]) == "unchanged"
+    d.close()
+    with sqlite3.connect(path) as conn:
+        windowed = conn.execute("SELECT COUNT(*) FROM docs WHERE written_at < 1704153600")
+        assert windowed.fetchone() == (0,)
+
+
+def test_band_index_merges_and_forgets_pruned_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_store, "_RECENT_ENTRIES", 8)
+    index = sqlite_store._BandIndex()
+
+    def entries(pairs: list[tuple[int, int]]) -> np.ndarray:
+        return np.array([(key << 32) | doc for key, doc in pairs], dtype=np.uint64)
+
+    index.add(entries([(7, 1), (9, 1)]))  # waits in the dict
+    index.add(entries([(7, 2)]))  # a key shared by two documents
+    assert sorted(index.lookup(np.array([7, 8, 9], dtype=np.uint32))) == [1, 1, 2]
+    index.add(entries([(k, 3) for k in range(100, 110)]))  # merged into the sorted array
+    assert sorted(index.lookup(np.array([7, 105, 2**32 - 1], dtype=np.uint32))) == [1, 2, 3]
+    index.first_live = 2  # document 1 was pruned
+    assert sorted(index.lookup(np.array([7, 9], dtype=np.uint32))) == [2]
+    index.add(entries([(k, 4) for k in range(200, 210)]))
+    assert sorted(index.lookup(np.array([7, 9, 200], dtype=np.uint32))) == [2, 4]
+
+
+def test_band_index_agrees_with_a_plain_dict(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_store, "_RECENT_ENTRIES", 64)
+    rng = np.random.default_rng(7)
+    index = sqlite_store._BandIndex()
+    expected: dict[int, list[int]] = {}
+    keys = rng.integers(0, 2**32, 300, dtype=np.uint64)  # few keys: many shared ones
+    for doc in range(1, 400):
+        mine = rng.choice(keys, 4, replace=False)
+        index.add((mine << np.uint64(32)) | np.uint64(doc))
+        for key in mine.tolist():
+            expected.setdefault(key, []).append(doc)
+        if doc % 50 == 0:
+            index.first_live = doc - 100
+        probe = rng.choice(keys, 16).astype(np.uint32)
+        wanted = [d for k in probe.tolist() for d in expected.get(k, []) if d >= index.first_live]
+        assert sorted(index.lookup(probe)) == sorted(wanted)
