@@ -13,9 +13,9 @@ Near-duplicate fingerprints are built in four steps:
    bin keeps its smallest hash; an empty bin borrows the value of a bin picked by a fixed
    pseudo-random probe sequence. Each position then collides between two sets with probability
    equal to their Jaccard similarity, like a classic `num_perm`-permutation MinHash, but for one
-   sort instead of `num_perm` hash evaluations per shingle (measured: ~25 µs instead of ~350 µs
-   for numpy k-permutation MinHash and ~1 ms for datasketch's `MinHash.update_batch` on a
-   600-word story).
+   sort instead of `num_perm` hash evaluations per shingle. Measured on 600-word texts with 256
+   values: 21 µs, against 211 µs for a numpy 256-permutation MinHash and 591 µs for
+   datasketch's `MinHash.update_batch` (shingling itself: 51 µs).
 3. `band_keys`: LSH banding, one 32-bit key per band of `rows` signature values.
 4. `signature_bytes` / `estimate_jaccard` / `estimate_containment`: the stored sketch used to
    verify a candidate keeps the low 8 bits of each signature value (b-bit MinHash, Li & König

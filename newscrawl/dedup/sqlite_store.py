@@ -136,7 +136,7 @@ class _BandIndex:
     several documents share (revisions of one URL, random 32-bit collisions).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, first_live: int) -> None:
         self._entries = np.empty(0, dtype=np.uint64)
         self._bits = 1  # directory: bucket b (top bits of key) is entries[offsets[b]:offsets[b+1]]
         self._offsets = np.zeros(3, dtype=np.int64)
@@ -144,8 +144,8 @@ class _BandIndex:
         self._recent: dict[int, int] = {}
         self._shared: dict[int, list[int]] = {}
         self.loaded_to = 0  # highest document number read from the table
-        self.first_live = 0  # documents below this were pruned
-        self._pruned_to = 0  # entries below this document number are gone from the array
+        self.first_live = first_live  # documents below this were pruned
+        self._pruned_to = first_live  # entries below this document number are not in the array
 
     def add(self, entries: np.ndarray) -> None:
         """Index `entries` (`key << 32 | doc`, any order)."""
@@ -368,8 +368,9 @@ class SQLiteStore(DedupStore):
         (version,) = self._conn.execute("PRAGMA data_version").fetchone()
         if self._index is not None and version == self._data_version:
             return self._index
+        (first,) = self._conn.execute("SELECT MIN(doc) FROM docs").fetchone()
         if self._index is None:
-            self._index = _BandIndex()
+            self._index = _BandIndex(first or 0)
         index = self._index
         cursor = self._conn.execute(
             "SELECT doc, bands FROM docs WHERE doc > ? AND bands IS NOT NULL ORDER BY doc",
@@ -387,7 +388,6 @@ class SQLiteStore(DedupStore):
             entries = np.concatenate(chunks)
             del chunks  # a million documents' entries take 128 MB: hold them once
             index.add(entries)
-        (first,) = self._conn.execute("SELECT MIN(doc) FROM docs").fetchone()
         index.first_live = first if first is not None else index.loaded_to + 1
         self._data_version = version
         return index
