@@ -166,9 +166,7 @@ def table_bytes(path: Path) -> dict[str, int]:
 def scale(total: int, flush_every: int, days: float, seed: int, store_dir: Path) -> bool:
     print(f"== scale: {total:,} synthetic documents, SQLite store, flush every {flush_every} ==")
     print("   load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    path = store_dir / "bench-dedup.sqlite"
-    for old in store_dir.glob(path.name + "*"):
-        old.unlink()
+    path = store_dir / "dedup.sqlite"
     stream = SyntheticStream(seed, days, total)
     dedup = Deduplicator(SQLiteStore(path))
     kinds: dict[str, int] = {}
@@ -232,21 +230,21 @@ def scale(total: int, flush_every: int, days: float, seed: int, store_dir: Path)
     print(f"   throughput:       {rate:>10,.0f} documents/s   (target >= 3,000)")
     print(f"   CPU throughput:   {total / cpu:>10,.0f} documents per CPU second")
     print(f"   disk:             {size / total:>10,.0f} bytes/document (target <= 1,024)")
-    for name, pages in table_bytes(path).items():
-        print(f"      {name:<28} {pages / total:>8,.1f} bytes/document")
+    tables = table_bytes(path)
+    for name in ("docs", "urls", "contents"):
+        print(f"      table {name:<10} {tables.get(name, 0) / total:>8,.1f} bytes/document")
     print(f"   peak memory:      {peak_mb:>10,.0f} MB (target < 500)")
-    if ratio is not None:
+    if ratio is not None and cpu_ratio is not None:
         print(
-            f"   last/first 100k:  {ratio:>10.2f}             (target >= 0.8; "
-            f"{cpu_ratio:.2f} in CPU time)"
+            f"   last/first 100k:  {cpu_ratio:>10.2f} in CPU time (target >= 0.8); "
+            f"{ratio:.2f} wall clock, where other processes on the machine count too"
         )
     print(
         f"   a new run on this store: first check after {startup:.1f} s (band index load), "
         f"peak memory {reopen_peak_mb:,.0f} MB"
     )
-    return (
-        rate >= 3000 and size / total <= 1024 and peak_mb < 500 and (ratio is None or ratio >= 0.8)
-    )
+    flat = cpu_ratio is None or cpu_ratio >= 0.8
+    return rate >= 3000 and size / total <= 1024 and peak_mb < 500 and flat
 
 
 def main() -> int:
@@ -259,7 +257,9 @@ def main() -> int:
         "--days", type=float, default=60.0, help="time the documents span (window: 90 days)"
     )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--store-dir", type=Path, default=ROOT / ".bench")
+    parser.add_argument(
+        "--store-dir", type=Path, default=ROOT / ".bench", help="parent of the run's store"
+    )
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
     args = parser.parse_args()
@@ -268,7 +268,9 @@ def main() -> int:
         ok &= accuracy(args.seed)
     if not args.skip_scale:
         args.store_dir.mkdir(parents=True, exist_ok=True)
-        ok &= scale(args.docs, args.flush_every, args.days, args.seed, args.store_dir)
+        # a store of its own: two runs at once must not delete or measure each other's file
+        with tempfile.TemporaryDirectory(prefix="dedup-", dir=args.store_dir) as store_dir:
+            ok &= scale(args.docs, args.flush_every, args.days, args.seed, Path(store_dir))
     return 0 if ok else 1
 
 

@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl.dedup import Deduplicator, NearDupParams, SQLiteStore, StoreMismatchError, Verdict
+from newscrawl.dedup import (
+    Deduplicator,
+    NearDupParams,
+    SQLiteStore,
+    StoreMismatchError,
+    Verdict,
+    deduplicator,
+)
 from newscrawl.urls import url_id
 from tests.dedup_corpus import Story, load_stories
 
@@ -68,6 +75,15 @@ def test_near_identical_recrawl_is_unchanged(dedup: Deduplicator) -> None:
     see(dedup, "https://a.example/1", QUAKE)
     typo_fixed = QUAKE.replace("collapsing adobe homes", "collapsing adobe houses", 1)
     assert see(dedup, "https://a.example/1", typo_fixed).kind == "unchanged"
+
+
+def test_added_paragraph_is_a_revision_whatever_the_sketch_says(
+    dedup: Deduplicator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    see(dedup, "https://a.example/1", QUAKE)
+    monkeypatch.setattr(deduplicator, "estimate_jaccard", lambda a, b: 1.0)
+    longer = QUAKE + "\n" + UPDATE  # 8 % more shingles: the size ratio alone rules it out
+    assert see(dedup, "https://a.example/1", longer).kind == "revision"
 
 
 def test_changed_text_is_a_revision_never_a_near_duplicate_of_itself(

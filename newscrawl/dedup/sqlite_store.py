@@ -276,13 +276,14 @@ class SQLiteStore(DedupStore):
 
     def get_url(self, url_key: int) -> UrlState | None:
         row = self._conn.execute(
-            "SELECT u.id, u.content_key, u.revision, u.lastmod, u.written_at, d.sketch "
+            "SELECT u.id, u.content_key, u.revision, u.lastmod, u.written_at, d.size, d.sketch "
             "FROM urls u LEFT JOIN docs d ON d.doc = u.doc WHERE u.url_key = ?",
             (url_key,),
         ).fetchone()
         if row is None:
             return None
-        return UrlState(*row)
+        id_, content_key, revision, lastmod, written_at, size, sketch = row
+        return UrlState(id_, content_key, revision, lastmod, written_at, size or 0, sketch)
 
     def first_with_content(self, content_key: int) -> str | None:
         row = self._conn.execute(

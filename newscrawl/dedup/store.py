@@ -42,6 +42,7 @@ class UrlState:
     revision: int
     lastmod: int | None  # sitemap lastmod recorded when written (Unix seconds)
     written_at: int
+    size: int  # shingle-set size of the latest text
     sketch: bytes | None  # verification sketch of the latest text; None once pruned
 
 
