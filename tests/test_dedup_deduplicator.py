@@ -224,7 +224,7 @@ def test_short_texts_are_only_exact_duplicates(dedup: Deduplicator) -> None:
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"bands": 200, "rows": 2},
+        {"bands": 100, "rows": 2},
         {"num_perm": 0},
         {"rows": 9, "bands": 1},
         {"threshold": 0.0},

@@ -4,6 +4,8 @@ Pure logic, no Scrapy import. `Deduplicator` decides; a `DedupStore` (`SQLiteSto
 remembers across runs and processes; `fingerprints` holds the text hashing it relies on.
 """
 
+from __future__ import annotations
+
 from newscrawl.dedup.deduplicator import Deduplicator, NearDupParams, Verdict
 from newscrawl.dedup.fingerprints import content_hash, normalize_text
 from newscrawl.dedup.sqlite_store import SQLiteStore

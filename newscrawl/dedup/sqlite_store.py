@@ -8,6 +8,8 @@ Layout (all integer keys, so each entry costs a few dozen bytes):
   in write order, pruned from the front once older than the near-duplicate window. `sketch` is
   the `num_perm`-byte verification sketch; `bands` the LSH keys (uint32 LE), NULL when the text
   is a marked duplicate and so not a near-duplicate target.
+- `claims(url_key PK, owner, created, id, revision, content_key, size, sketch)`: records a
+  process decided to write and has not flushed yet; a handful of rows at any time.
 - `meta(key PK, value)`: schema version, fingerprint parameters, next document number.
 
 Why the LSH band keys live in a blob and are searched in memory: a B-tree keyed by band key
@@ -22,23 +24,32 @@ the array while a merge runs) and reads only the rows committed since its last l
 Concurrency: WAL journal (readers never block the writer), writes in short `BEGIN IMMEDIATE`
 transactions (the lock is taken up front, so two writers queue instead of failing to upgrade a
 read lock), and a busy timeout so a writer waits for the other crawl's commit instead of raising
-"database is locked". `synchronous=FULL`: a committed write survives power loss, which is what
-`Deduplicator.flush` promises.
+"database is locked". A check that finds a text to write claims it in one such transaction,
+after making sure nothing was committed since it decided (else it decides again under the lock),
+so when two crawls find one story at once the second sees the first's claim. A claim belongs to
+a process id and ends with it (or after `_CLAIM_TTL`): a killed crawl blocks nothing for long.
+
+Durability: flushes commit with `synchronous=FULL` (a flushed record survives power loss, as
+`Deduplicator.flush` promises); claims commit with `synchronous=NORMAL` (no fsync: losing a claim
+in a power cut only lets the story be decided again).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import secrets
 import sqlite3
+import time
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newscrawl.dedup.store import DedupStore, DocEntry, StoreMismatchError, UrlState
+from newscrawl.dedup.store import Claim, DedupStore, DocEntry, StoreMismatchError, UrlState
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     from newscrawl.dedup.store import StoredRecord
 
@@ -56,6 +67,16 @@ CREATE TABLE IF NOT EXISTS urls (
     doc INTEGER
 );
 CREATE TABLE IF NOT EXISTS contents (content_key INTEGER PRIMARY KEY, url_key INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS claims (
+    url_key INTEGER PRIMARY KEY,
+    owner TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    content_key INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    sketch BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS docs (
     doc INTEGER PRIMARY KEY,
     url_key INTEGER NOT NULL,
@@ -74,6 +95,12 @@ ON CONFLICT (url_key) DO UPDATE SET
     lastmod = excluded.lastmod, written_at = excluded.written_at, doc = excluded.doc
 WHERE excluded.revision >= urls.revision
 """
+
+# Items cross the pipeline from check to flush in seconds: a claim an hour old belongs to a
+# process that is stuck or to a reused process id, and no longer counts.
+_CLAIM_TTL = 3600
+# How long a process found alive stays trusted before its id is probed again.
+_ALIVE_CACHE = 1.0
 
 _LOW32 = np.uint64(0xFFFFFFFF)
 _SHIFT32 = np.uint64(32)
@@ -245,7 +272,7 @@ class SQLiteStore(DedupStore):
             self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
         )
         self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")  # FULL for flushes, see write()
         # Checkpoint every ~32 MB of WAL rather than 4 MB: pages rewritten between two
         # checkpoints are copied into the database once (measured: a quarter less write time).
         self._conn.execute("PRAGMA wal_autocheckpoint=8192")
@@ -254,7 +281,13 @@ class SQLiteStore(DedupStore):
             for statement in _SCHEMA.split(";")[:-1]:
                 self._conn.execute(statement)
         self._index: _BandIndex | None = None
-        self._data_version = -1
+        self._version = -1  # data_version at the last refresh()
+        self._index_stale = True  # the band index misses rows committed since
+        # the process id says whether a claim still counts; the token tells two stores apart
+        self._owner = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self._alive: dict[str, float] = {}  # owner -> when it was last found alive
+        self._claims: list[tuple] = []  # other processes' claims as of the last refresh
+        self._claims_stale = True
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._conn)
@@ -273,6 +306,67 @@ class SQLiteStore(DedupStore):
                     f"{self.path} was built with {key} {stored[key]!r}, not {value!r}: "
                     "use another store path or remove this file"
                 )
+
+    def refresh(self) -> int:
+        # data_version changes when another connection commits, never for our own commits
+        (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+        if version != self._version:
+            self._version = version
+            self._claims_stale = self._index_stale = True
+        return version
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._transaction():
+            yield
+
+    def foreign_claims(self) -> list[Claim]:
+        if self._claims_stale:
+            self._claims = self._conn.execute(
+                "SELECT owner, created, url_key, id, revision, content_key, size, sketch "
+                "FROM claims WHERE owner != ?",
+                (self._owner,),
+            ).fetchall()
+            self._claims_stale = False
+        if not self._claims:
+            return []
+        now = time.time()
+        gone = {o for o, created, *_ in self._claims if not self._is_alive(o, created, now)}
+        if gone:  # a crashed crawl: its claims end (its records were never flushed)
+            self._conn.executemany("DELETE FROM claims WHERE owner = ?", [(o,) for o in gone])
+            self._claims = [row for row in self._claims if row[0] not in gone]
+        return [Claim(*row[2:]) for row in self._claims]
+
+    def _is_alive(self, owner: str, created: int, now: float) -> bool:
+        if now - created > _CLAIM_TTL:
+            return False
+        if now - self._alive.get(owner, 0.0) < _ALIVE_CACHE:
+            return True
+        try:
+            os.kill(int(owner.split("-", 1)[0]), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # alive, run by another user
+            pass
+        self._alive[owner] = now
+        return True
+
+    def claim(self, claim: Claim) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO claims "
+            "(url_key, owner, created, id, revision, content_key, size, sketch) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                claim.url_key,
+                self._owner,
+                int(time.time()),
+                claim.id,
+                claim.revision,
+                claim.content_key,
+                claim.size,
+                claim.sketch,
+            ),
+        )
 
     def get_url(self, url_key: int) -> UrlState | None:
         row = self._conn.execute(
@@ -315,6 +409,17 @@ class SQLiteStore(DedupStore):
         expire_before: int,
     ) -> None:
         conn = self._conn
+        conn.execute("PRAGMA synchronous=FULL")
+        try:
+            self._write(records, lastmods, expire_before)
+        finally:
+            conn.execute("PRAGMA synchronous=NORMAL")
+        self._index_stale = True  # our own commits do not change data_version
+
+    def _write(
+        self, records: Sequence[StoredRecord], lastmods: Mapping[int, int], expire_before: int
+    ) -> None:
+        conn = self._conn
         with self._transaction():
             (next_doc,) = conn.execute(
                 "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next_doc'"
@@ -344,12 +449,15 @@ class SQLiteStore(DedupStore):
                 "(lastmod IS NULL OR lastmod < ?1)",
                 [(lastmod, url_key) for url_key, lastmod in lastmods.items()],
             )
+            conn.executemany(
+                "DELETE FROM claims WHERE url_key = ? AND owner = ?",
+                [(r.url_key, self._owner) for r in records],
+            )
             conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_doc', ?)",
                 (str(next_doc + len(records)),),
             )
             self._prune(expire_before, next_doc + len(records))
-        self._data_version = -1  # our own commits do not change data_version: resync
 
     def _prune(self, expire_before: int, next_doc: int) -> None:
         """Delete the prefix of documents written before `expire_before`.
@@ -365,9 +473,8 @@ class SQLiteStore(DedupStore):
         self._conn.execute("DELETE FROM docs WHERE doc < ?", (first_live,))
 
     def _synced_index(self) -> _BandIndex:
-        """Return the band index, first reading the rows other writers committed since."""
-        (version,) = self._conn.execute("PRAGMA data_version").fetchone()
-        if self._index is not None and version == self._data_version:
+        """Return the band index, first reading the rows committed since it was last synced."""
+        if self._index is not None and not self._index_stale:
             return self._index
         (first,) = self._conn.execute("SELECT MIN(doc) FROM docs").fetchone()
         if self._index is None:
@@ -390,10 +497,11 @@ class SQLiteStore(DedupStore):
             del chunks  # a million documents' entries take 128 MB: hold them once
             index.add(entries)
         index.first_live = first if first is not None else index.loaded_to + 1
-        self._data_version = version
+        self._index_stale = False
         return index
 
     def close(self) -> None:
+        self._conn.execute("DELETE FROM claims WHERE owner = ?", (self._owner,))
         self._conn.close()
         self._index = None
 

@@ -5,13 +5,16 @@ values (ints, bytes, str), so a store is a small, mechanical piece of code: `SQL
 embedded default; a Redis store for several hosts implements the same methods with hashes for
 URLs and contents, sets for LSH bands and a counter for document numbers.
 
-A store keeps three kinds of entries:
+A store keeps four kinds of entries:
 
 - URLs, forever: what was written for each canonical URL (id, content key, revision, lastmod,
   write time, and the document number of the latest written text).
 - Content keys, forever: the first URL written with each exact text.
 - Documents, for a rolling window: one per written text (the verification sketch, the shingle-set
   size, and the LSH band keys when the text is indexed for near-duplicate search).
+- Claims, for seconds: what a process decided to write and has not flushed yet, so that two
+  crawls sharing the store never both write one story; a claim ends when its record is
+  flushed, when its process closes the store, or when its process is gone.
 
 Keys are 63-bit non-negative ints cut from BLAKE2b digests (`url_key`, `content_key`); LSH band
 keys are uint32. Times are Unix seconds.
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from contextlib import AbstractContextManager
 
     import numpy as np
 
@@ -72,6 +76,18 @@ class StoredRecord:
     index_content: bool  # also register `content_key` (first writer wins)
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A record another process decided to write and has not flushed yet."""
+
+    url_key: int
+    id: str
+    revision: int
+    content_key: int
+    size: int
+    sketch: bytes
+
+
 class DedupStore(ABC):
     """Persistent URL, content and near-duplicate index entries shared by crawls."""
 
@@ -82,6 +98,31 @@ class DedupStore(ABC):
         Band keys and sketches computed with other parameters never match: raise
         `StoreMismatchError` instead of silently missing every near-duplicate.
         """
+
+    @abstractmethod
+    def refresh(self) -> int:
+        """Catch up with what other processes committed (claims included).
+
+        Returns a number that changes whenever they commit; `foreign_claims` and `candidates`
+        answer as of the last refresh.
+        """
+
+    @abstractmethod
+    def exclusive(self) -> AbstractContextManager[None]:
+        """Hold other processes' claims and flushes off until the block ends.
+
+        `Deduplicator.check` claims inside it, after making sure (`refresh`) that nothing was
+        committed since it decided, so no other process can decide on the same story between
+        the decision and the claim.
+        """
+
+    @abstractmethod
+    def foreign_claims(self) -> list[Claim]:
+        """Return the live claims of other processes (forgetting those of ended processes)."""
+
+    @abstractmethod
+    def claim(self, claim: Claim) -> None:
+        """Claim a record for this process until it is written, or the store is closed."""
 
     @abstractmethod
     def get_url(self, url_key: int) -> UrlState | None:
@@ -112,10 +153,10 @@ class DedupStore(ABC):
         `records` are newly written records. Each gets the next document number, so a later
         revision of a URL keeps the earlier document (copies of the earlier text still find it);
         when two crawls write the same URL, the higher revision wins. `lastmods` maps the URL
-        keys of unchanged re-crawls to a newer sitemap lastmod to remember. URL and content
-        entries are never pruned.
+        keys of unchanged re-crawls to a newer sitemap lastmod to remember. The claims of this
+        process on the written URLs end. URL and content entries are never pruned.
         """
 
     @abstractmethod
     def close(self) -> None:
-        """Release the store's resources; uncommitted state is discarded."""
+        """End this process's claims and release the store's resources."""
