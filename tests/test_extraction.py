@@ -14,7 +14,9 @@ import re
 from pathlib import Path
 
 import pytest
+import trafilatura
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from newscrawl.extraction import Extracted, extract
 from newscrawl.sources import SOURCES
@@ -161,3 +163,43 @@ def test_extract_and_its_result_travel_to_a_process_pool() -> None:
     function = pickle.loads(pickle.dumps(extract))
     record = function(*arguments)
     assert pickle.loads(pickle.dumps(record)) == record
+
+
+def test_furniture_is_dropped_before_trafilatura_without_losing_text_or_metadata(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Menus, footers and inline code never reach trafilatura; text after them and JSON-LD do."""
+    seen: list[str] = []
+    bare_extraction = trafilatura.bare_extraction
+
+    def spy(tree: HtmlElement, **kwargs: object) -> object:
+        seen.append(lxml_html.tostring(tree, encoding="unicode"))
+        return bare_extraction(tree, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the council story says the bridge repairs will last a year.</p>"
+        for n in range(4)
+    )
+    html = (
+        "<html><head><title>Bridge shut</title><style>p { color: red }</style>"
+        '<script type="application/ld+json">{"@context": "https://schema.org",'
+        ' "@type": "NewsArticle", "headline": "Bridge shut",'
+        ' "author": [{"@type": "Person", "name": "Ada Quill"}]}</script></head><body>'
+        "<nav><a href='/world'>World</a><a href='/sport'>Sport</a></nav><article>"
+        "<h1>Bridge shut</h1><p>The council closed the old bridge on Monday<script>track()"
+        f"</script> after inspectors found cracks in two of its piers.</p>{paragraphs}</article>"
+        "<footer>Contact us, careers and terms of use.</footer><script>boot()</script>"
+        "</body></html>"
+    )
+    record = extract(html, "https://news.example/bridge")
+    assert record is not None
+    assert (
+        "The council closed the old bridge on Monday after inspectors found cracks in two of its "
+        "piers." in record.text.splitlines()
+    )
+    assert record.authors == ["Ada Quill"]
+    (tree,) = seen
+    for furniture in ("<nav", "<footer", "<style", "track()", "boot()"):
+        assert furniture not in tree
+    assert "application/ld+json" in tree
