@@ -50,14 +50,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import gzip
-import json
 import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from evaldata import aeb_pages, fundus_pages
 
 from newscrawl.cleanup import CleanupRules
 from newscrawl.datelines import Dateline, find_dateline
@@ -183,21 +183,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def load_aeb(folder: Path) -> list[Page]:
-    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     pages = []
-    for page_id, record in sorted(truth.items()):
-        html = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes())
-        paragraphs = [line.strip() for line in record["articleBody"].split("\n") if line.strip()]
+    for page in aeb_pages(folder):
+        paragraphs = [line.strip() for line in page.expected.split("\n") if line.strip()]
         pages.append(
             Page(
                 set_name="aeb",
-                page_id=f"aeb/{page_id[:12]}",
-                url=record["url"],
-                html=html.decode("utf-8", errors="replace"),
+                page_id=f"aeb/{page.page_id[:12]}",
+                url=page.url,
+                html=page.html,
                 paragraphs=paragraphs[:1],
-                published=_url_date(record["url"]),
+                published=_url_date(page.url),
                 crawled=None,
-                hint=_source(record["url"])[0],
+                hint=_source(page.url)[0],
             )
         )
     return pages
@@ -205,40 +203,28 @@ def load_aeb(folder: Path) -> list[Page]:
 
 def load_fundus(folder: Path) -> list[Page]:
     pages = []
-    for expected_file in sorted(folder.glob("*/*.json")):
-        publisher = f"{expected_file.parent.name}/{expected_file.stem}"
-        versions = json.loads(expected_file.read_text(encoding="utf-8"))
-        meta = json.loads((expected_file.parent / "meta.info").read_text(encoding="utf-8"))
-        page_files = sorted(expected_file.parent.glob(f"{expected_file.stem}_*.html.gz"))
-        ordered = sorted(versions, key=_version_key)
-        for page_file, version in zip(page_files, ordered, strict=True):
-            record = versions[version]
-            info = meta.get(page_file.name, {})
-            summary = [p.strip() for p in record["body"].get("summary", []) if p.strip()]
-            body = [
-                p.strip()
-                for section in record["body"].get("sections", [])
-                for p in section.get("headline", []) + section.get("paragraphs", [])
-                if p.strip()
-            ]
-            pages.append(
-                Page(
-                    set_name="fundus wire" if publisher in FUNDUS_PUBLISHERS else "fundus other",
-                    page_id=f"{expected_file.parent.name}/{page_file.name.removesuffix('.html.gz')}",
-                    url=info.get("url"),
-                    html=gzip.decompress(page_file.read_bytes()).decode("utf-8", errors="replace"),
-                    paragraphs=summary[:1] + body[:1] if summary else body[:1],
-                    published=_iso_date(record.get("publishing_date"))
-                    or _url_date(info.get("url")),
-                    crawled=_iso_date(info.get("crawl_date")),
-                    hint=FUNDUS_PUBLISHERS.get(publisher),
-                )
+    for page in fundus_pages(folder):
+        body_record = page.record["body"]
+        summary = [p.strip() for p in body_record.get("summary", []) if p.strip()]
+        body = [
+            p.strip()
+            for section in body_record.get("sections", [])
+            for p in section.get("headline", []) + section.get("paragraphs", [])
+            if p.strip()
+        ]
+        pages.append(
+            Page(
+                set_name="fundus wire" if page.publisher in FUNDUS_PUBLISHERS else "fundus other",
+                page_id=page.page_id,
+                url=page.url,
+                html=page.html,
+                paragraphs=summary[:1] + body[:1] if summary else body[:1],
+                published=_iso_date(page.record.get("publishing_date")) or _url_date(page.url),
+                crawled=_iso_date(page.crawl_date),
+                hint=FUNDUS_PUBLISHERS.get(page.publisher),
             )
+        )
     return pages
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.removeprefix("V").split("_"))
 
 
 def _iso_date(value: str | None) -> datetime.date | None:

@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import gzip
 import json
 import re
 import statistics
@@ -66,6 +65,7 @@ from urllib.parse import urlsplit
 
 import py3langid
 import trafilatura
+from evaldata import aeb_pages, fundus_pages
 from lxml import html as lxml_html
 
 from newscrawl.cleanup import CleanupRules
@@ -189,63 +189,35 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def load_aeb(folder: Path) -> list[EvalPage]:
-    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     pages = []
-    for page_id, record in sorted(truth.items()):
-        html = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes())
-        expected = record["articleBody"]
-        host = urlsplit(record["url"]).hostname or ""
+    for page in aeb_pages(folder):
+        host = urlsplit(page.url).hostname or ""
+        expected = page.expected
         wire = host.endswith(WIRE_HOSTS) or bool(WIRE_DATELINE_RE.search(expected[:DATELINE_SPAN]))
-        pages.append(
-            EvalPage(
-                "aeb",
-                page_id,
-                record["url"],
-                html.decode("utf-8", errors="replace"),
-                expected,
-                subsets=("wire",) if wire else (),
-            )
-        )
+        subsets = ("wire",) if wire else ()
+        pages.append(EvalPage("aeb", page.page_id, page.url, page.html, expected, subsets=subsets))
     return pages
 
 
 def load_fundus(folder: Path) -> list[EvalPage]:
     pages = []
-    for expected_file in sorted(folder.glob("*/*.json")):
-        versions = json.loads(expected_file.read_text(encoding="utf-8"))
-        country = expected_file.parent
-        urls = _fundus_urls(country)
-        page_files = sorted(country.glob(f"{expected_file.stem}_*.html.gz"))
-        for page_file, version in zip(page_files, sorted(versions, key=_version_key), strict=True):
-            record = versions[version]
-            page_id = f"{country.name}/{page_file.name.removesuffix('.html.gz')}"
-            expected = _fundus_body(record["body"])
-            subsets = ["wire"] if page_id.startswith(WIRE_PUBLISHERS) else []
-            if py3langid.classify(expected)[0] != "en":
-                subsets.append("non-English")
-            pages.append(
-                EvalPage(
-                    "fundus",
-                    page_id,
-                    urls.get(page_file.name),
-                    gzip.decompress(page_file.read_bytes()).decode("utf-8", errors="replace"),
-                    expected,
-                    title=record.get("title"),
-                    subsets=tuple(subsets),
-                )
+    for page in fundus_pages(folder):
+        expected = _fundus_body(page.record["body"])
+        subsets = ["wire"] if page.page_id.startswith(WIRE_PUBLISHERS) else []
+        if py3langid.classify(expected)[0] != "en":
+            subsets.append("non-English")
+        pages.append(
+            EvalPage(
+                "fundus",
+                page.page_id,
+                page.url,
+                page.html,
+                expected,
+                title=page.record.get("title"),
+                subsets=tuple(subsets),
             )
+        )
     return pages
-
-
-def _fundus_urls(country: Path) -> dict[str, str]:
-    meta = country / "meta.info"
-    if not meta.is_file():
-        return {}
-    return {name: info["url"] for name, info in json.loads(meta.read_text("utf-8")).items()}
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.removeprefix("V").split("_"))
 
 
 def _fundus_body(body: dict) -> str:
