@@ -66,7 +66,10 @@ def mark_written(deduplicator: Deduplicator, article: Article, verdict: Verdict)
 
 
 def recorded_verdict(article: Article) -> Verdict:
-    """The verdict a record was written under, read back from the record itself."""
+    """The verdict a record was written under, read back from the record itself.
+
+    Exact and near duplicates (written in mark mode) are recorded alike, so "near" stands for both.
+    """
     if article.duplicate_of:
         return Verdict("near", duplicate_of=article.duplicate_of, revision=article.revision)
     return Verdict("revision" if article.revision > 1 else "new", revision=article.revision)
@@ -274,7 +277,6 @@ class DedupPipeline(_Stage):
             item.duplicate_of = verdict.duplicate_of
         if verdict.kind == "revision":
             self.stats.inc_value("newscrawl/revisions")
-        run.verdicts[item.canonical_url] = verdict
         return item
 
 
@@ -302,10 +304,8 @@ class WriteJsonlPipeline(_Stage):
         if not isinstance(item, Article):
             return item
         assert self.writer is not None
-        run = get_run(self.crawler)
-        verdict = run.verdicts.pop(item.canonical_url)
         self.writer.write(ItemAdapter(item).asdict())
-        mark_written(run.deduplicator, item, verdict)
+        mark_written(get_run(self.crawler).deduplicator, item, recorded_verdict(item))
         self.stats.inc_value("newscrawl/written")
         self.unsynced += 1
         if self.unsynced >= self.sync_every:

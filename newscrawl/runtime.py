@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newscrawl.dedup.deduplicator import Deduplicator, NearDupParams, Verdict
+from newscrawl.dedup.deduplicator import Deduplicator, NearDupParams
 from newscrawl.dedup.sqlite_store import SQLiteStore
 
 if TYPE_CHECKING:
@@ -33,8 +33,6 @@ class Run:
     deduplicator: Deduplicator
     mode: str
     files: list[dict[str, object]] = field(default_factory=list)
-    # Dedup verdicts between the dedup stage and the writer, by canonical URL.
-    verdicts: dict[str, Verdict] = field(default_factory=dict)
 
 
 _RUNS: weakref.WeakKeyDictionary[Crawler, Run] = weakref.WeakKeyDictionary()
