@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
 import subprocess
 import sys
@@ -168,6 +169,26 @@ def test_claims_of_a_dead_crawl_do_not_count(tmp_path: Path) -> None:
     d.close()
     with closing(sqlite3.connect(path)) as conn:
         assert conn.execute("SELECT COUNT(*) FROM claims").fetchone() == (0,)
+
+
+def test_claims_of_a_killed_crawl_not_yet_reaped_do_not_count(tmp_path: Path) -> None:
+    """A crawl killed while its parent waits on a sibling is a zombie: alive to kill(pid, 0)."""
+    path = tmp_path / "dedup.sqlite"
+    Deduplicator(SQLiteStore(path)).close()
+    crawl = subprocess.Popen([sys.executable, "-c", "import os, signal; os.kill(os.getpid(), 9)"])
+    try:
+        os.waitid(os.P_PID, crawl.pid, os.WEXITED | os.WNOWAIT)  # waits for death, not reaping
+        os.kill(crawl.pid, 0)  # still there as far as signals go
+        with closing(sqlite3.connect(path)) as conn, conn:
+            conn.execute(
+                "INSERT INTO claims VALUES (?, ?, strftime('%s'), 'x', 1, ?, 0, x'')",
+                (1, f"{crawl.pid}-0000", 42),
+            )
+        d = Deduplicator(SQLiteStore(path))
+        assert d.store.foreign_claims() == []
+        d.close()
+    finally:
+        crawl.wait()
 
 
 def test_window_prunes_near_duplicate_entries_only(tmp_path: Path) -> None:

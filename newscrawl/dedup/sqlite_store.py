@@ -102,6 +102,22 @@ _CLAIM_TTL = 3600
 # How long a process found alive stays trusted before its id is probed again.
 _ALIVE_CACHE = 1.0
 
+
+def _is_zombie(pid: int) -> bool:
+    """True for a process that has exited but not been reaped yet: killed, its claims are void.
+
+    `cronrun` runs several spiders as children and waits for them in turn, so a crawl killed
+    mid-run can stay a zombie (still answering `kill(pid, 0)`) until its siblings finish.
+    Linux only: elsewhere (no /proc) a process that answers counts as alive.
+    """
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            # "pid (comm) state ...": comm may hold spaces and parentheses, so split at the last ")"
+            return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
+
+
 _LOW32 = np.uint64(0xFFFFFFFF)
 _SHIFT32 = np.uint64(32)
 # Newly synced band entries wait in dicts (~20 MB at this size) and are merged into the sorted
@@ -342,12 +358,15 @@ class SQLiteStore(DedupStore):
             return False
         if now - self._alive.get(owner, 0.0) < _ALIVE_CACHE:
             return True
+        pid = int(owner.split("-", 1)[0])
         try:
-            os.kill(int(owner.split("-", 1)[0]), 0)
+            os.kill(pid, 0)
         except ProcessLookupError:
             return False
         except PermissionError:  # alive, run by another user
             pass
+        if _is_zombie(pid):
+            return False
         self._alive[owner] = now
         return True
 
