@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Self
@@ -129,6 +130,16 @@ def _published_from(extracted: Extracted, page: Page) -> str | None:
     return None
 
 
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: forking a process that runs threads (Twisted's) is unsafe.
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=init_worker,
+        initargs=(os.getpid(),),
+    )
+
+
 class ExtractPipeline(_Stage):
     """Page -> Article: decode, extract main text and metadata, give the record its identity.
 
@@ -142,24 +153,21 @@ class ExtractPipeline(_Stage):
         self.workers = (os.cpu_count() or 1) if workers in (None, "") else int(workers)
         self.read_page = load_object(crawler.settings.get("EXTRACT_FUNCTION"))
         self.pool: ProcessPoolExecutor | None = None
+        # Pages a dead worker took with it are read again here, one at a time (see _read).
+        self.retry_pool: ProcessPoolExecutor | None = None
+        self._retry_turn = asyncio.Lock()
         # Items leave this stage in the order they entered it, so the dedup stage sees the same
         # sequence (and keeps the same first copy of a story) as a single-process run.
         self._previous: Deferred[None] | None = None
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            # spawn, not fork: forking a process that runs threads (Twisted's) is unsafe.
-            context = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=context,
-                initializer=init_worker,
-                initargs=(os.getpid(),),
-            )
+            self.pool = _start_pool(self.workers)
 
     def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self.pool, self.retry_pool):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
@@ -171,17 +179,49 @@ class ExtractPipeline(_Stage):
         previous = self._previous
         self._previous = mine = Deferred()
         try:
-            future = asyncio.get_event_loop().run_in_executor(
-                self.pool, self.read_page, *self.read_args(item)
-            )
-            result = await maybe_deferred_to_future(Deferred.fromFuture(future))
-            if previous is not None:
-                await maybe_deferred_to_future(previous)
+            try:
+                result = await self._read(item)
+            finally:
+                if previous is not None:
+                    await maybe_deferred_to_future(previous)
             return self.finish(item, result)
         finally:
             # Released on the next loop turn, after this item has gone through the later,
             # synchronous stages: only then may the next item take its turn.
             call_later(0, mine.callback, None)
+
+    async def _read(self, item: Page) -> Reading | Rejected:
+        """Read a page in the pool; survive a worker that dies (a crash in a C parser, the OOM
+        killer), which breaks the whole pool and fails every page in flight.
+
+        Which of those pages killed the worker is unknown, so each is read again alone, in a
+        one-worker pool, and only a page that kills that one too is dropped (`worker_crashed`).
+        """
+        pool = self.pool
+        assert pool is not None
+        try:
+            return await self._run(pool, item)
+        except BrokenProcessPool:
+            if self.pool is pool:  # the first page to see it replaces the pool
+                pool.shutdown(wait=False)
+                self.pool = _start_pool(self.workers)
+                self.stats.inc_value("newscrawl/extract/pool_restarts")
+                logger.error("An extraction worker died; its pages are read again one by one")
+        async with self._retry_turn:
+            self.stats.inc_value("newscrawl/extract/retried")
+            if self.retry_pool is None:
+                self.retry_pool = _start_pool(1)
+            try:
+                return await self._run(self.retry_pool, item)
+            except BrokenProcessPool:
+                self.retry_pool.shutdown(wait=False)
+                self.retry_pool = None
+        raise self.drop("worker_crashed", f"{item.url} (the extraction worker died on it)")
+
+    async def _run(self, pool: ProcessPoolExecutor, item: Page) -> Reading | Rejected:
+        loop = asyncio.get_event_loop()
+        future = loop.run_in_executor(pool, self.read_page, *self.read_args(item))
+        return await maybe_deferred_to_future(Deferred.fromFuture(future))
 
     def read_args(self, page: Page) -> tuple[Any, ...]:
         source = SOURCES.get(page.source)

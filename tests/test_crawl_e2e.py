@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from newscrawl.health import EXIT_UNHEALTHY, EXIT_USAGE
+from tests.crashreader import POISON
 from tests.crawling import PROJECT_DIR, crawl
 from tests.mocksite.server import MockWireSite
 
@@ -160,6 +161,29 @@ def test_process_pool_writes_what_one_process_writes(tmp_path: Path) -> None:
 
     assert strip(pooled.records("warc")) == strip(single.records("warc"))
     assert len(pooled.records("warc")) == 16
+
+
+def test_a_page_that_kills_its_worker_is_dropped_and_the_rest_written(tmp_path: Path) -> None:
+    log = tmp_path / "crawl.log"
+    result = crawl(
+        "warc",
+        tmp_path,
+        "-a",
+        f"path={DEMO_WARC}",
+        settings={
+            "EXTRACT_FUNCTION": "tests.crashreader.read_page",
+            "EXTRACT_WORKERS": "2",
+            "LOG_FILE": str(log),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    written, dropped = _demo_counts(result)
+    # every page the dead worker took with it was read again; only the one that kills is lost
+    assert (written, dropped) == (15, {"duplicate_near": 1, "no_text": 1, "worker_crashed": 1})
+    assert not any(POISON in r["url"] for r in result.records("warc"))
+    text = log.read_text("utf-8")
+    assert "An extraction worker died" in text
+    assert "newscrawl/extract/pool_restarts" in text
 
 
 def test_missing_warc_is_one_clear_line(tmp_path: Path) -> None:
