@@ -6,9 +6,12 @@ One module-level function on picklable arguments, so a process pool can run it.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from newscrawl.cleanup import CleanupRules
 from newscrawl.decoding import Unreadable, check_html, decode_html
@@ -56,6 +59,38 @@ def read_page(
 
 # How often a worker checks that the crawl process that started it is still alive.
 PARENT_CHECK_SECONDS = 1.0
+# A worker's time limit per page, set by `init_worker` (None: no limit).
+_page_time_limit: float | None = None
+
+
+class _PageTimeout(Exception):
+    """Raised in a worker by its alarm when a page runs over the time limit."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise _PageTimeout
+
+
+def read_within_limit(
+    function: Callable[..., Reading | Rejected], *args: Any
+) -> Reading | Rejected:
+    """Run an extract function on one page in a worker; over the time limit, reject the page.
+
+    Pathological markup can keep a parser or a regular expression busy for hours, and pages
+    leave the extraction stage in order: one stuck page would stall the whole crawl. The alarm
+    interrupts Python code and regular expressions alike (both check for signals).
+    """
+    limit = _page_time_limit
+    if not limit:
+        return function(*args)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            return function(*args)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _PageTimeout:
+        return Rejected("extraction_timeout", f"extraction took over {limit:g} s")
 
 
 def _exit_with_parent(parent_pid: int) -> None:
@@ -65,10 +100,13 @@ def _exit_with_parent(parent_pid: int) -> None:
             os._exit(0)
 
 
-def init_worker(parent_pid: int) -> None:
-    """Worker-process initializer: exit when the crawl process dies.
+def init_worker(parent_pid: int, page_time_limit: float | None = None) -> None:
+    """Worker-process initializer: exit when the crawl process dies; arm the page time limit.
 
     A crawl killed with SIGKILL cannot stop its pool; without this its workers would wait on
     their task queue for ever, holding memory and the crawl's log pipes.
     """
+    global _page_time_limit
+    _page_time_limit = page_time_limit
+    signal.signal(signal.SIGALRM, _on_alarm)
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()

@@ -29,7 +29,7 @@ from newscrawl.dedup.fingerprints import content_hash
 from newscrawl.exporters import JsonlWriter, recover_partials
 from newscrawl.extraction import Extracted
 from newscrawl.items import Article, Page
-from newscrawl.pagereader import Reading, Rejected, init_worker
+from newscrawl.pagereader import Reading, Rejected, init_worker, read_within_limit
 from newscrawl.runtime import get_run
 from newscrawl.sources import SOURCES
 from newscrawl.urls import canonicalize_url, url_id
@@ -130,13 +130,13 @@ def _published_from(extracted: Extracted, page: Page) -> str | None:
     return None
 
 
-def _start_pool(workers: int) -> ProcessPoolExecutor:
+def _start_pool(workers: int, page_time_limit: float | None) -> ProcessPoolExecutor:
     # spawn, not fork: forking a process that runs threads (Twisted's) is unsafe.
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=init_worker,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), page_time_limit),
     )
 
 
@@ -152,6 +152,7 @@ class ExtractPipeline(_Stage):
         workers = crawler.settings.get("EXTRACT_WORKERS")
         self.workers = (os.cpu_count() or 1) if workers in (None, "") else int(workers)
         self.read_page = load_object(crawler.settings.get("EXTRACT_FUNCTION"))
+        self.page_time_limit = crawler.settings.getfloat("EXTRACT_TIMEOUT") or None
         self.pool: ProcessPoolExecutor | None = None
         # Pages a dead worker took with it are read again here, one at a time (see _read).
         self.retry_pool: ProcessPoolExecutor | None = None
@@ -162,7 +163,7 @@ class ExtractPipeline(_Stage):
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            self.pool = _start_pool(self.workers)
+            self.pool = _start_pool(self.workers, self.page_time_limit)
 
     def close_spider(self) -> None:
         for pool in (self.pool, self.retry_pool):
@@ -204,13 +205,13 @@ class ExtractPipeline(_Stage):
         except BrokenProcessPool:
             if self.pool is pool:  # the first page to see it replaces the pool
                 pool.shutdown(wait=False)
-                self.pool = _start_pool(self.workers)
+                self.pool = _start_pool(self.workers, self.page_time_limit)
                 self.stats.inc_value("newscrawl/extract/pool_restarts")
                 logger.error("An extraction worker died; its pages are read again one by one")
         async with self._retry_turn:
             self.stats.inc_value("newscrawl/extract/retried")
             if self.retry_pool is None:
-                self.retry_pool = _start_pool(1)
+                self.retry_pool = _start_pool(1, self.page_time_limit)
             try:
                 return await self._run(self.retry_pool, item)
             except BrokenProcessPool:
@@ -220,7 +221,8 @@ class ExtractPipeline(_Stage):
 
     async def _run(self, pool: ProcessPoolExecutor, item: Page) -> Reading | Rejected:
         loop = asyncio.get_event_loop()
-        future = loop.run_in_executor(pool, self.read_page, *self.read_args(item))
+        args = self.read_args(item)
+        future = loop.run_in_executor(pool, read_within_limit, self.read_page, *args)
         return await maybe_deferred_to_future(Deferred.fromFuture(future))
 
     def read_args(self, page: Page) -> tuple[Any, ...]:

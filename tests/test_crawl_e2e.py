@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from newscrawl.health import EXIT_UNHEALTHY, EXIT_USAGE
-from tests.crashreader import POISON
+from tests.badreaders import POISON
 from tests.crawling import PROJECT_DIR, crawl
 from tests.mocksite.server import MockWireSite
 
@@ -171,7 +171,7 @@ def test_a_page_that_kills_its_worker_is_dropped_and_the_rest_written(tmp_path: 
         "-a",
         f"path={DEMO_WARC}",
         settings={
-            "EXTRACT_FUNCTION": "tests.crashreader.read_page",
+            "EXTRACT_FUNCTION": "tests.badreaders.read_page_or_die",
             "EXTRACT_WORKERS": "2",
             "LOG_FILE": str(log),
         },
@@ -184,6 +184,27 @@ def test_a_page_that_kills_its_worker_is_dropped_and_the_rest_written(tmp_path: 
     text = log.read_text("utf-8")
     assert "An extraction worker died" in text
     assert "newscrawl/extract/pool_restarts" in text
+
+
+def test_a_page_that_never_finishes_is_dropped_at_the_time_limit(tmp_path: Path) -> None:
+    result = crawl(
+        "warc",
+        tmp_path,
+        "-a",
+        f"path={DEMO_WARC}",
+        settings={
+            "EXTRACT_FUNCTION": "tests.badreaders.read_page_or_hang",
+            "EXTRACT_WORKERS": "2",
+            "EXTRACT_TIMEOUT": "1",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    written, dropped = _demo_counts(result)
+    # the pages after it in the archive were not held up for ever behind it
+    assert (written, dropped) == (
+        15,
+        {"duplicate_near": 1, "no_text": 1, "extraction_timeout": 1},
+    )
 
 
 def test_missing_warc_is_one_clear_line(tmp_path: Path) -> None:

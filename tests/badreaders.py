@@ -1,0 +1,25 @@
+"""Extractors that go wrong on one page of data/demo.warc.gz, as pathological pages make real
+extractors go wrong: the worker process dies at once (a crash in a C parser, the OOM killer), or
+it never finishes (a runaway regular expression)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from typing import Any
+
+from newscrawl.pagereader import read_page
+
+POISON = "danube-barge"  # in the URL of one article of data/demo.warc.gz
+
+
+def read_page_or_die(body: bytes, content_type: str | None, url: str, rules: Any) -> Any:
+    if POISON in url:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return read_page(body, content_type, url, rules)
+
+
+def read_page_or_hang(body: bytes, content_type: str | None, url: str, rules: Any) -> Any:
+    while POISON in url:
+        pass
+    return read_page(body, content_type, url, rules)
