@@ -106,3 +106,5 @@ HEALTH_MAX_ERRORS = 50
 CRON_TIME_LIMIT = 15 * 60
 LOG_DIR = str(PROJECT_DIR / "output" / "logs")
 LOCK_DIR = str(PROJECT_DIR / "output" / "locks")
+# `scrapy cronrun` deletes a spider's run logs older than this many days (0 keeps them all).
+LOG_KEEP_DAYS = 30

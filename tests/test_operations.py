@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import signal
 import time
 from pathlib import Path
@@ -160,6 +161,16 @@ def test_overlapping_cron_run_exits_at_once(mock_site: MockWireSite, tmp_path: P
 
 
 def test_cron_run_logs_and_stops_at_its_time_limit(mock_site: MockWireSite, tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    old_run, recent_run, other_spider = (
+        logs / "apnews-2026-01-01T00-00-00Z.log",
+        logs / "apnews-2026-11-01T00-00-00Z.log",
+        logs / "reuters-2026-01-01T00-00-00Z.log",
+    )
+    for path, days in ((old_run, 40), (recent_run, 2), (other_spider, 40)):
+        path.write_text("an earlier run\n")
+        os.utime(path, (time.time() - days * 86_400,) * 2)
     result = crawl(
         "apnews",
         tmp_path,
@@ -169,8 +180,11 @@ def test_cron_run_logs_and_stops_at_its_time_limit(mock_site: MockWireSite, tmp_
         settings={**SLOW, "DOWNLOAD_DELAY": "3", "CRON_TIME_LIMIT": "2"},
     )
     assert result.returncode == 0, result.stderr
-    (log,) = (tmp_path / "logs").glob("apnews-*.log")
+    (log,) = set(logs.glob("apnews-*.log")) - {recent_run}
     assert "closespider_timeout" in log.read_text("utf-8")
+    # LOG_KEEP_DAYS (30): the run removed its own spider's logs of over a month ago, no others
+    assert not old_run.exists()
+    assert recent_run.exists() and other_spider.exists()
     (manifest,) = result.manifests("apnews")
     assert manifest["finish_reason"] == "closespider_timeout"
     assert manifest["written"] < len(mock_site.article_paths("apnews"))

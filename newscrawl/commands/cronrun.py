@@ -2,8 +2,9 @@
 
 Per spider: an exclusive lock (an overlapping run exits at once with EXIT_LOCKED), a time limit
 below the schedule interval (CRON_TIME_LIMIT, a graceful stop), a log file per run under
-LOG_DIR, and the health-aware exit code of `crawl`. With no spider, every wire spider runs, each
-in its own process, at the same time; the exit code is the worst of theirs.
+LOG_DIR (those older than LOG_KEEP_DAYS removed), and the health-aware exit code of `crawl`.
+With no spider, every wire spider runs, each in its own process, at the same time; the exit
+code is the worst of theirs.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +64,9 @@ class Command(CrawlCommand):
             self.exitcode = EXIT_LOCKED
             return
         try:
+            remove_old_logs(
+                Path(self.settings.get("LOG_DIR")), spider, self.settings.getfloat("LOG_KEEP_DAYS")
+            )
             super().run([spider], opts)
         finally:
             lock.close()
@@ -77,3 +82,23 @@ class Command(CrawlCommand):
         if not opts.logfile:
             self.settings.set("LOG_FILE", str(log_dir / f"{args[0]}-{started}.log"), "cmdline")
         self.settings.set("CLOSESPIDER_TIMEOUT", self.settings.getint("CRON_TIME_LIMIT"), "cmdline")
+
+
+def remove_old_logs(log_dir: Path, spider: str, keep_days: float, now: float | None = None) -> int:
+    """Delete this spider's run logs older than `keep_days` (0 keeps all); return how many.
+
+    Cron starts a run every few minutes for months: without this, logs would fill the disk.
+    Each run prunes only its own spider's logs, under its lock, so no two runs race on a file.
+    """
+    if keep_days <= 0:
+        return 0
+    cutoff = (time.time() if now is None else now) - keep_days * 86_400
+    removed = 0
+    for path in log_dir.glob(f"{spider}-*.log"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile by hand
+            continue
+    return removed
