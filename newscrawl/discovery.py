@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from lxml import etree
@@ -98,25 +98,39 @@ def parse_sitemap(body: bytes) -> list[Candidate]:
         entries.append(
             Candidate(
                 url=loc,
-                lastmod=_child_text(node, "lastmod"),
+                lastmod=normalize_date(_child_text(node, "lastmod")),
                 title=_child_text(node, "title"),
-                published=_child_text(node, "publication_date"),
+                published=normalize_date(_child_text(node, "publication_date")),
                 is_index=kind == "sitemapindex",
             )
         )
     return entries
 
 
-def _rfc822_to_iso(value: str | None) -> str | None:
+def normalize_date(value: str | None) -> str | None:
+    """A sitemap or feed date as UTC ISO 8601 (`2024-03-07T09:00:00Z`), whatever its notation.
+
+    One story is often listed in both a sitemap (W3C datetime, any offset) and a feed (RFC 822):
+    the one fetched first must not decide how its dates are written. A bare date stays a date
+    (it has no time to convert), an unreadable value stays as written.
+
+    >>> normalize_date("2024-03-07T10:00:00+01:00"), normalize_date("Thu, 07 Mar 2024 09:00:00 GMT")
+    ('2024-03-07T09:00:00Z', '2024-03-07T09:00:00Z')
+    """
     if not value:
         return None
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    if len(value) == 10:
         return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return value
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat()
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_feed(body: bytes) -> list[Candidate]:
@@ -142,9 +156,9 @@ def parse_feed(body: bytes) -> list[Candidate]:
                 entries.append(
                     Candidate(
                         url=link.strip(),
-                        lastmod=_child_text(entry, "updated"),
+                        lastmod=normalize_date(_child_text(entry, "updated")),
                         title=_child_text(entry, "title"),
-                        published=_child_text(entry, "published"),
+                        published=normalize_date(_child_text(entry, "published")),
                     )
                 )
         return entries
@@ -156,11 +170,11 @@ def parse_feed(body: bytes) -> list[Candidate]:
         link = _child_text(item, "link") or _child_text(item, "guid")
         if not link:
             continue
-        published = _rfc822_to_iso(_child_text(item, "pubDate")) or _child_text(item, "date")
+        published = normalize_date(_child_text(item, "pubDate") or _child_text(item, "date"))
         entries.append(
             Candidate(
                 url=link,
-                lastmod=_rfc822_to_iso(_child_text(item, "updated")) or published,
+                lastmod=normalize_date(_child_text(item, "updated")) or published,
                 title=_child_text(item, "title"),
                 published=published,
             )

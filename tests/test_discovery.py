@@ -4,7 +4,13 @@ import gzip
 
 import pytest
 
-from newscrawl.discovery import DiscoveryError, maybe_gunzip, parse_feed, parse_sitemap
+from newscrawl.discovery import (
+    DiscoveryError,
+    maybe_gunzip,
+    normalize_date,
+    parse_feed,
+    parse_sitemap,
+)
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -87,7 +93,7 @@ def test_rss_feed() -> None:
     one, two = parse_feed(rss)
     assert one.url == "https://w.example/a/1/"
     assert one.title == "One"
-    assert one.published == "2021-08-10T14:00:00+00:00"
+    assert one.published == "2021-08-10T14:00:00Z"
     assert two.url == "https://w.example/a/2/"
 
 
@@ -106,3 +112,29 @@ def test_atom_feed() -> None:
 def test_not_a_feed() -> None:
     with pytest.raises(DiscoveryError, match="not a feed"):
         parse_feed(b"<html><body>hello</body></html>")
+
+
+def test_a_story_in_a_sitemap_and_a_feed_gets_the_same_dates() -> None:
+    """Whichever listing is fetched first, the record's lastmod reads the same."""
+    sitemap = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <url><loc>https://w.example/a/1/</loc><lastmod>2024-03-07T11:30:00+02:00</lastmod></url>
+    </urlset>"""
+    rss = b"""<rss version="2.0"><channel><item><link>https://w.example/a/1/</link>
+      <pubDate>Thu, 07 Mar 2024 09:30:00 GMT</pubDate></item></channel></rss>"""
+    (listed,) = parse_sitemap(sitemap)
+    (fed,) = parse_feed(rss)
+    assert listed.lastmod == fed.lastmod == fed.published == "2024-03-07T09:30:00Z"
+
+
+@pytest.mark.parametrize(
+    ("written", "normalized"),
+    [
+        ("2024-03-07", "2024-03-07"),  # a date has no time to convert
+        ("2024-03-07T10:00", "2024-03-07T10:00:00Z"),  # no offset: UTC
+        ("2024-03-07T10:00:00.5-05:00", "2024-03-07T15:00:00Z"),
+        ("Thu, 07 Mar 2024 10:00:00 +0100", "2024-03-07T09:00:00Z"),
+        ("last Tuesday", "last Tuesday"),  # unreadable: kept as written
+    ],
+)
+def test_dates_are_normalized_to_utc(written: str, normalized: str) -> None:
+    assert normalize_date(written) == normalized
