@@ -163,7 +163,17 @@ def test_process_pool_writes_what_one_process_writes(tmp_path: Path) -> None:
     assert len(pooled.records("warc")) == 16
 
 
-def test_a_page_that_kills_its_worker_is_dropped_and_the_rest_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("reader", "reason"),
+    [
+        ("tests.badreaders.read_page_or_die", "worker_crashed"),
+        ("tests.badreaders.read_page_or_hang", "extraction_timeout"),
+    ],
+)
+def test_a_page_that_breaks_its_worker_is_dropped_and_the_rest_written(
+    reader: str, reason: str, tmp_path: Path
+) -> None:
+    """A page that kills its worker, or never finishes, costs that page alone."""
     log = tmp_path / "crawl.log"
     result = crawl(
         "warc",
@@ -171,40 +181,22 @@ def test_a_page_that_kills_its_worker_is_dropped_and_the_rest_written(tmp_path: 
         "-a",
         f"path={DEMO_WARC}",
         settings={
-            "EXTRACT_FUNCTION": "tests.badreaders.read_page_or_die",
+            "EXTRACT_FUNCTION": reader,
             "EXTRACT_WORKERS": "2",
+            "EXTRACT_TIMEOUT": "1",
             "LOG_FILE": str(log),
         },
     )
     assert result.returncode == 0, result.stderr
     written, dropped = _demo_counts(result)
-    # every page the dead worker took with it was read again; only the one that kills is lost
-    assert (written, dropped) == (15, {"duplicate_near": 1, "no_text": 1, "worker_crashed": 1})
+    # the pages in the dead worker's pool were read again, the pages after a stuck one not held
+    # up for ever: only the bad page is lost
+    assert (written, dropped) == (15, {"duplicate_near": 1, "no_text": 1, reason: 1})
     assert not any(POISON in r["url"] for r in result.records("warc"))
-    text = log.read_text("utf-8")
-    assert "An extraction worker died" in text
-    assert "newscrawl/extract/pool_restarts" in text
-
-
-def test_a_page_that_never_finishes_is_dropped_at_the_time_limit(tmp_path: Path) -> None:
-    result = crawl(
-        "warc",
-        tmp_path,
-        "-a",
-        f"path={DEMO_WARC}",
-        settings={
-            "EXTRACT_FUNCTION": "tests.badreaders.read_page_or_hang",
-            "EXTRACT_WORKERS": "2",
-            "EXTRACT_TIMEOUT": "1",
-        },
-    )
-    assert result.returncode == 0, result.stderr
-    written, dropped = _demo_counts(result)
-    # the pages after it in the archive were not held up for ever behind it
-    assert (written, dropped) == (
-        15,
-        {"duplicate_near": 1, "no_text": 1, "extraction_timeout": 1},
-    )
+    if reason == "worker_crashed":
+        text = log.read_text("utf-8")
+        assert "An extraction worker died" in text
+        assert "newscrawl/extract/pool_restarts" in text
 
 
 def test_missing_warc_is_one_clear_line(tmp_path: Path) -> None:

@@ -153,17 +153,22 @@ def test_claims_of_another_crawl_count_until_it_ends(tmp_path: Path) -> None:
     second.close()
 
 
+def _claim_by(path: Path, pid: int) -> None:
+    """A claim in the store at `path` held by process `pid`, as its crawl would have left it."""
+    Deduplicator(SQLiteStore(path)).close()
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute(
+            "INSERT INTO claims VALUES (?, ?, strftime('%s'), 'x', 1, ?, 0, x'')",
+            (1, f"{pid}-0000", 42),
+        )
+
+
 def test_claims_of_a_dead_crawl_do_not_count(tmp_path: Path) -> None:
     path = tmp_path / "dedup.sqlite"
     ended = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True
     )
-    Deduplicator(SQLiteStore(path)).close()
-    with closing(sqlite3.connect(path)) as conn, conn:
-        conn.execute(
-            "INSERT INTO claims VALUES (?, ?, strftime('%s'), 'x', 1, ?, 0, x'')",
-            (1, f"{int(ended.stdout)}-0000", 42),
-        )
+    _claim_by(path, int(ended.stdout))
     d = Deduplicator(SQLiteStore(path))
     assert d.store.foreign_claims() == []
     d.close()
@@ -174,16 +179,11 @@ def test_claims_of_a_dead_crawl_do_not_count(tmp_path: Path) -> None:
 def test_claims_of_a_killed_crawl_not_yet_reaped_do_not_count(tmp_path: Path) -> None:
     """A crawl killed while its parent waits on a sibling is a zombie: alive to kill(pid, 0)."""
     path = tmp_path / "dedup.sqlite"
-    Deduplicator(SQLiteStore(path)).close()
     crawl = subprocess.Popen([sys.executable, "-c", "import os, signal; os.kill(os.getpid(), 9)"])
     try:
         os.waitid(os.P_PID, crawl.pid, os.WEXITED | os.WNOWAIT)  # waits for death, not reaping
         os.kill(crawl.pid, 0)  # still there as far as signals go
-        with closing(sqlite3.connect(path)) as conn, conn:
-            conn.execute(
-                "INSERT INTO claims VALUES (?, ?, strftime('%s'), 'x', 1, ?, 0, x'')",
-                (1, f"{crawl.pid}-0000", 42),
-            )
+        _claim_by(path, crawl.pid)
         d = Deduplicator(SQLiteStore(path))
         assert d.store.foreign_claims() == []
         d.close()
