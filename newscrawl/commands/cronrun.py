@@ -84,21 +84,18 @@ class Command(CrawlCommand):
         self.settings.set("CLOSESPIDER_TIMEOUT", self.settings.getint("CRON_TIME_LIMIT"), "cmdline")
 
 
-def remove_old_logs(log_dir: Path, spider: str, keep_days: float, now: float | None = None) -> int:
-    """Delete this spider's run logs older than `keep_days` (0 keeps all); return how many.
+def remove_old_logs(log_dir: Path, spider: str, keep_days: float) -> None:
+    """Delete this spider's run logs older than `keep_days` (0 keeps all).
 
     Cron starts a run every few minutes for months: without this, logs would fill the disk.
     Each run prunes only its own spider's logs, under its lock, so no two runs race on a file.
     """
     if keep_days <= 0:
-        return 0
-    cutoff = (time.time() if now is None else now) - keep_days * 86_400
-    removed = 0
+        return
+    cutoff = time.time() - keep_days * 86_400
     for path in log_dir.glob(f"{spider}-*.log"):
         try:
             if path.stat().st_mtime < cutoff:
                 path.unlink()
-                removed += 1
         except FileNotFoundError:  # removed meanwhile by hand
             continue
-    return removed
