@@ -109,4 +109,7 @@ def init_worker(parent_pid: int, page_time_limit: float | None = None) -> None:
     global _page_time_limit
     _page_time_limit = page_time_limit
     signal.signal(signal.SIGALRM, _on_alarm)
+    # py3langid loads its model on first use (0.4 s here): do it now, or the first page of each
+    # worker would spend that against its time limit.
+    detect_language("The model is loaded before the first page is timed.")
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()

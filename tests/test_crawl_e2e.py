@@ -183,7 +183,7 @@ def test_a_page_that_breaks_its_worker_is_dropped_and_the_rest_written(
         settings={
             "EXTRACT_FUNCTION": reader,
             "EXTRACT_WORKERS": "2",
-            "EXTRACT_TIMEOUT": "1",
+            "EXTRACT_TIMEOUT": "2",  # 100 times what a page takes, for a loaded machine
             "LOG_FILE": str(log),
         },
     )
