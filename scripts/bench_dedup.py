@@ -40,6 +40,7 @@ from tests import dedup_corpus  # noqa: E402
 
 CHUNK = 2_000  # documents generated ahead of each timed stretch
 WINDOW = 100_000  # first/last stretch compared for the flatness ratio
+WINDOW_CHUNKS = WINDOW // CHUNK
 VOCABULARY = 50_000
 SYLLABLES = [c + v for c in "bcdfghjklmnprstvwz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
 
@@ -199,30 +200,26 @@ def scale(total: int, flush_every: int, days: float, seed: int, store_dir: Path)
         timings.append(time.perf_counter() - started)
         cpu_timings.append(time.process_time() - cpu_started)
         if done % WINDOW == 0:
-            block = WINDOW // CHUNK
             print(
                 f"   {done:>9,} documents: the last 100,000 at "
-                f"{WINDOW / sum(timings[-block:]):>6,.0f} docs/s "
-                f"({WINDOW / sum(cpu_timings[-block:]):>6,.0f} per CPU second)",
+                f"{WINDOW / sum(timings[-WINDOW_CHUNKS:]):>6,.0f} docs/s "
+                f"({WINDOW / sum(cpu_timings[-WINDOW_CHUNKS:]):>6,.0f} per CPU second)",
                 flush=True,
             )
     dedup.close()
     elapsed, cpu = sum(timings), sum(cpu_timings)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     size = db_bytes(path)
-    block = WINDOW // CHUNK
     ratio = cpu_ratio = None
     if total >= 2 * WINDOW:
-        ratio = sum(timings[:block]) / sum(timings[-block:])
-        cpu_ratio = sum(cpu_timings[:block]) / sum(cpu_timings[-block:])
-    del dedup
+        ratio = sum(timings[:WINDOW_CHUNKS]) / sum(timings[-WINDOW_CHUNKS:])
+        cpu_ratio = sum(cpu_timings[:WINDOW_CHUNKS]) / sum(cpu_timings[-WINDOW_CHUNKS:])
     started = time.perf_counter()
     reopened = Deduplicator(SQLiteStore(path))
     url, text = "https://bench.example/after-reopen", stream._text(stream._words(600))
     reopened.check(id=url_id(url), canonical_url=url, text=text)  # a new text: loads the index
     startup = time.perf_counter() - started
     reopened.close()
-    reopen_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"   verdicts: {kinds}")
     print(f"   injected: {stream.injected}")
     print(f"   dedup time {elapsed:,.1f} s (document generation {generation:,.1f} s, not counted)")
@@ -239,10 +236,7 @@ def scale(total: int, flush_every: int, days: float, seed: int, store_dir: Path)
             f"   last/first 100k:  {cpu_ratio:>10.2f} in CPU time (target >= 0.8); "
             f"{ratio:.2f} wall clock, where other processes on the machine count too"
         )
-    print(
-        f"   a new run on this store: first check after {startup:.1f} s (band index load), "
-        f"peak memory {reopen_peak_mb:,.0f} MB"
-    )
+    print(f"   a new run on this store: first check after {startup:.1f} s (band index load)")
     flat = cpu_ratio is None or cpu_ratio >= 0.8
     return rate >= 3000 and size / total <= 1024 and peak_mb < 500 and flat
 

@@ -25,9 +25,10 @@ from newscrawl.dedup.fingerprints import normalize_bytes, shingle_hashes
 from newscrawl.urls import url_id
 
 if TYPE_CHECKING:
-    from newscrawl.dedup import Deduplicator
+    from newscrawl.dedup import Deduplicator, Verdict
 
 STORIES_PATH = Path(__file__).with_name("dedup_stories.txt")
+WHEN = "2024-05-01T12:00:00+00:00"  # when the test records are written
 
 SITES = (
     "wire.example",
@@ -102,6 +103,11 @@ class Story:
     event: str
     headline: str
     paragraphs: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The story as a record's text: one paragraph per line."""
+        return "\n".join(self.paragraphs)
 
 
 @dataclass(frozen=True)
@@ -334,7 +340,7 @@ def build(
     stories = load_stories()
     labelled: list[tuple[str, str]] = []  # (text, cluster)
     for story in stories:
-        labelled.append(("\n".join(story.paragraphs), story.slug))
+        labelled.append((story.text, story.slug))
         for _ in range(copies_per_story):
             other = rng.choice([s for s in stories if s is not story]).headline
             labelled.append((syndicate(story, rng, other), story.slug))
@@ -398,7 +404,7 @@ def evaluate(docs: list[Doc], deduplicator: Deduplicator, *, flush_every: int = 
                 text=doc.text,
                 verdict=verdict,
                 lastmod=None,
-                written_at="2024-05-01T12:00:00+00:00",
+                written_at=WHEN,
             )
             written[record_id] = doc
             first_written.setdefault(doc.cluster, doc)
@@ -413,3 +419,26 @@ def exact_containment(a: str, b: str, shingle_size: int = 5) -> float:
     sa = set(shingle_hashes(normalize_bytes(a), shingle_size).tolist())
     sb = set(shingle_hashes(normalize_bytes(b), shingle_size).tolist())
     return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
+
+
+def see(
+    d: Deduplicator,
+    url: str,
+    text: str,
+    *,
+    written: bool = True,
+    lastmod: str | None = None,
+    when: str = WHEN,
+) -> Verdict:
+    """check(), then add() what the pipeline writes in drop mode (and unchanged re-crawls)."""
+    verdict = d.check(id=url_id(url), canonical_url=url, text=text)
+    if written and verdict.kind in ("new", "revision", "unchanged"):
+        d.add(
+            id=url_id(url),
+            canonical_url=url,
+            text=text,
+            verdict=verdict,
+            lastmod=lastmod,
+            written_at=when,
+        )
+    return verdict

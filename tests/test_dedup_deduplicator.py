@@ -15,19 +15,18 @@ from newscrawl.dedup import (
     deduplicator,
 )
 from newscrawl.urls import url_id
-from tests.dedup_corpus import Story, load_stories
+from tests.dedup_corpus import WHEN, Story, load_stories, see
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-STORIES = {s.slug: "\n".join(s.paragraphs) for s in load_stories()}
+STORIES = {s.slug: s.text for s in load_stories()}
 QUAKE = STORIES["quake-first"]
 UPDATE = (
     "Rescuers found two more survivors under a collapsed school on Wednesday evening, the "
     "civil defence office said, raising hopes for the people still missing in the area."
 )
-WHEN = "2024-05-01T12:00:00+00:00"
 
 
 def trimmed(text: str, keep: int) -> str:
@@ -39,29 +38,6 @@ def dedup(tmp_path: Path) -> Iterator[Deduplicator]:
     deduplicator = Deduplicator(SQLiteStore(tmp_path / "dedup.sqlite"))
     yield deduplicator
     deduplicator.close()
-
-
-def see(
-    d: Deduplicator,
-    url: str,
-    text: str,
-    *,
-    written: bool = True,
-    lastmod: str | None = None,
-    when: str = WHEN,
-) -> Verdict:
-    """check(), then add() what the pipeline writes in drop mode (and unchanged re-crawls)."""
-    verdict = d.check(id=url_id(url), canonical_url=url, text=text)
-    if written and verdict.kind in ("new", "revision", "unchanged"):
-        d.add(
-            id=url_id(url),
-            canonical_url=url,
-            text=text,
-            verdict=verdict,
-            lastmod=lastmod,
-            written_at=when,
-        )
-    return verdict
 
 
 def test_new_then_unchanged(dedup: Deduplicator) -> None:

@@ -16,7 +16,7 @@ from newscrawl.dedup.fingerprints import (
 )
 from tests.dedup_corpus import load_stories
 
-STORY = "\n".join(load_stories()[0].paragraphs)
+STORY = load_stories()[0].text
 
 
 def shingles(text: str, size: int = 5) -> np.ndarray:
@@ -120,7 +120,7 @@ def test_minhash_of_nothing_is_an_error() -> None:
 
 def test_unrelated_texts_share_no_bands() -> None:
     stories = load_stories()
-    keys = [band_keys(minhash(shingles("\n".join(s.paragraphs)), 128), 16, 2) for s in stories]
+    keys = [band_keys(minhash(shingles(s.text), 128), 16, 2) for s in stories]
     assert all(len(k) == 16 and k.dtype == np.uint32 for k in keys)
     for i, a in enumerate(keys):
         for b in keys[:i]:
@@ -130,7 +130,7 @@ def test_unrelated_texts_share_no_bands() -> None:
 def test_estimates_on_identical_and_unrelated_sketches() -> None:
     a = signature_bytes(minhash(shingles(STORY), 128))
     stories = load_stories()
-    b = signature_bytes(minhash(shingles("\n".join(stories[-1].paragraphs)), 128))
+    b = signature_bytes(minhash(shingles(stories[-1].text), 128))
     assert estimate_jaccard(a, a) == 1.0
     assert estimate_jaccard(a, b) < 0.1
     assert estimate_containment(0.0, 10, 20) == 0.0

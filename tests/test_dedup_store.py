@@ -16,29 +16,19 @@ import pytest
 
 from newscrawl.dedup import Deduplicator, NearDupParams, SQLiteStore, sqlite_store
 from newscrawl.urls import url_id
-from tests.dedup_corpus import load_stories
+from tests.dedup_corpus import load_stories, see
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
     from multiprocessing.synchronize import Barrier
     from pathlib import Path
 
-STORIES = ["\n".join(s.paragraphs) for s in load_stories()]
+STORIES = [s.text for s in load_stories()]
 
 
 def write(d: Deduplicator, url: str, text: str, when: str = "2024-05-01T12:00:00Z") -> str:
     """check() and, when drop mode would write it, add(); return the verdict kind."""
-    verdict = d.check(id=url_id(url), canonical_url=url, text=text)
-    if verdict.kind in ("new", "revision"):
-        d.add(
-            id=url_id(url),
-            canonical_url=url,
-            text=text,
-            verdict=verdict,
-            lastmod=None,
-            written_at=when,
-        )
-    return verdict.kind
+    return see(d, url, text, when=when).kind
 
 
 def copy_of(text: str) -> str:

@@ -174,7 +174,7 @@ class Deduplicator:
         self.params = params
         self.content_dedup = content_dedup
         store.bind(params.fingerprint_key)
-        self._version = store.refresh()  # what other processes had committed when last looked
+        store.refresh()  # what other processes have committed so far
         self._fingerprints: dict[str, _Fingerprint] = {}
         self._newest = 0  # latest written_at added by this instance
         # Buffered adds, consulted by check() before the store.
@@ -244,18 +244,17 @@ class Deduplicator:
         # Decide on what the last refresh saw: a duplicate of a written record stays one, and a
         # text to be written is decided again under the lock when other crawls committed since.
         # Claims can end without a record, so while other crawls hold some, look again first.
-        if self.store.foreign_claims():
-            self._version = self.store.refresh()
-        verdict = self._decide(id, url_key, fingerprint)
+        claims = self.store.foreign_claims()
+        if claims and self.store.refresh():
+            claims = self.store.foreign_claims()
+        verdict = self._decide(id, url_key, fingerprint, claims)
         # Only what every mode writes is claimed: a duplicate dropped in drop mode is never
         # added, and its claim would stand until close.
         if verdict.kind not in ("new", "revision"):
             return verdict
         with self.store.exclusive():
-            version = self.store.refresh()
-            if version != self._version:
-                self._version = version
-                verdict = self._decide(id, url_key, fingerprint)
+            if self.store.refresh():
+                verdict = self._decide(id, url_key, fingerprint, self.store.foreign_claims())
             if verdict.kind in ("new", "revision"):
                 claim = Claim(
                     url_key=url_key,
@@ -268,8 +267,9 @@ class Deduplicator:
                 self.store.claim(claim)
         return verdict
 
-    def _decide(self, id: str, url_key: int, fingerprint: _Fingerprint) -> Verdict:
-        claims = self.store.foreign_claims()
+    def _decide(
+        self, id: str, url_key: int, fingerprint: _Fingerprint, claims: list[Claim]
+    ) -> Verdict:
         for claim in claims:
             if claim.url_key == url_key:  # another crawl is writing this URL right now
                 return Verdict("unchanged", None, claim.revision)

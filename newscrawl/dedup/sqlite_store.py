@@ -41,7 +41,6 @@ import os
 import secrets
 import sqlite3
 import time
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,7 +48,7 @@ import numpy as np
 from newscrawl.dedup.store import Claim, DedupStore, DocEntry, StoreMismatchError, UrlState
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from newscrawl.dedup.store import StoredRecord
 
@@ -196,11 +195,12 @@ class _BandIndex:
             self._merge(entries)
             return
         keys = (entries >> _SHIFT32).tolist()
-        batch = dict(zip(keys, (entries & _LOW32).tolist(), strict=True))
+        docs = (entries & _LOW32).tolist()
+        batch = dict(zip(keys, docs, strict=True))
         if len(batch) == len(keys) and self._recent.keys().isdisjoint(batch):
             self._recent.update(batch)  # the usual case, at C speed
             return
-        for key, doc in zip(keys, (entries & _LOW32).tolist(), strict=True):
+        for key, doc in zip(keys, docs, strict=True):
             if key in self._recent:
                 self._shared.setdefault(key, []).append(doc)
             else:
@@ -323,18 +323,17 @@ class SQLiteStore(DedupStore):
                     "use another store path or remove this file"
                 )
 
-    def refresh(self) -> int:
+    def refresh(self) -> bool:
         # data_version changes when another connection commits, never for our own commits
         (version,) = self._conn.execute("PRAGMA data_version").fetchone()
-        if version != self._version:
-            self._version = version
-            self._claims_stale = self._index_stale = True
-        return version
+        if version == self._version:
+            return False
+        self._version = version
+        self._claims_stale = self._index_stale = True
+        return True
 
-    @contextmanager
-    def exclusive(self) -> Iterator[None]:
-        with self._transaction():
-            yield
+    def exclusive(self) -> _Transaction:
+        return self._transaction()
 
     def foreign_claims(self) -> list[Claim]:
         if self._claims_stale:

@@ -100,10 +100,10 @@ class DedupStore(ABC):
         """
 
     @abstractmethod
-    def refresh(self) -> int:
+    def refresh(self) -> bool:
         """Catch up with what other processes committed (claims included).
 
-        Returns a number that changes whenever they commit; `foreign_claims` and `candidates`
+        True when they committed since the last refresh; `foreign_claims` and `candidates`
         answer as of the last refresh.
         """
 
