@@ -320,7 +320,8 @@ def _agency_dateline(
     if match is None:
         return None
     printed = match["agency"] or match["tass"]
-    raw_end = _separator_end(text, match.end(), end, AGENCIES[printed])
+    agency = AGENCIES[printed]
+    raw_end = _separator_end(text, match.end(), end, agency)
     if raw_end is None:
         return None
     head, date = _split_date(match["head"], reference)
@@ -333,7 +334,7 @@ def _agency_dateline(
         raw=text[start:raw_end],
         location=_normalize(location) if location else None,
         date=date,
-        agency=AGENCIES[printed],
+        agency=agency,
     )
 
 

@@ -487,7 +487,9 @@ def targets(
             False,
         ),
     ]
+    long_plain, long_crawl = plain, crawl
     if big_plain and big_crawl:
+        long_plain, long_crawl = big_plain, big_crawl
         checks.append(
             ratio_line(
                 f"pages/s ratio, {big_crawl.pages:,} pages, WITH start-up",
@@ -508,7 +510,6 @@ def targets(
         )
     else:
         checks.append(("newscrawl peak RSS at scale: not run (--skip-scale)", True))
-    long_plain, long_crawl = (big_plain, big_crawl) if big_plain and big_crawl else (plain, crawl)
     ceiling = cpu_ceiling(long_plain, long_crawl, os.cpu_count() or 1)
     checks.append(
         (

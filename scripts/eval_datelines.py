@@ -204,14 +204,8 @@ def load_aeb(folder: Path) -> list[Page]:
 def load_fundus(folder: Path) -> list[Page]:
     pages = []
     for page in fundus_pages(folder):
-        body_record = page.record["body"]
-        summary = [p.strip() for p in body_record.get("summary", []) if p.strip()]
-        body = [
-            p.strip()
-            for section in body_record.get("sections", [])
-            for p in section.get("headline", []) + section.get("paragraphs", [])
-            if p.strip()
-        ]
+        summary = [p.strip() for p in page.summary if p.strip()]
+        body = [p.strip() for p in page.sections if p.strip()]
         pages.append(
             Page(
                 set_name="fundus wire" if page.publisher in FUNDUS_PUBLISHERS else "fundus other",

@@ -202,7 +202,7 @@ def load_aeb(folder: Path) -> list[EvalPage]:
 def load_fundus(folder: Path) -> list[EvalPage]:
     pages = []
     for page in fundus_pages(folder):
-        expected = _fundus_body(page.record["body"])
+        expected = "\n".join(page.summary + page.sections)
         subsets = ["wire"] if page.page_id.startswith(WIRE_PUBLISHERS) else []
         if py3langid.classify(expected)[0] != "en":
             subsets.append("non-English")
@@ -218,13 +218,6 @@ def load_fundus(folder: Path) -> list[EvalPage]:
             )
         )
     return pages
-
-
-def _fundus_body(body: dict) -> str:
-    lines = list(body.get("summary", []))
-    for section in body.get("sections", []):
-        lines += section.get("headline", []) + section.get("paragraphs", [])
-    return "\n".join(lines)
 
 
 # --- extraction ---------------------------------------------------------------------------------

@@ -33,6 +33,20 @@ class FundusPage:
     html: str
     record: dict  # the expected record of the page's parser version
 
+    @property
+    def summary(self) -> list[str]:
+        """The expected standfirst paragraphs, as written."""
+        return list(self.record["body"].get("summary", []))
+
+    @property
+    def sections(self) -> list[str]:
+        """The expected section headlines and paragraphs, in order, as written."""
+        return [
+            line
+            for section in self.record["body"].get("sections", [])
+            for line in section.get("headline", []) + section.get("paragraphs", [])
+        ]
+
 
 def aeb_pages(folder: Path) -> Iterator[AebPage]:
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))

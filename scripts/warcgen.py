@@ -1059,7 +1059,8 @@ def _nav(rng: random.Random, origin: str) -> str:
     )
 
 
-def _rail(rng: random.Random, origin: str, generator: StoryGenerator) -> str:
+def _rail(origin: str, generator: StoryGenerator) -> str:
+    rng = generator.rng
     teasers = []
     for rank in range(1, rng.randint(8, 16)):
         words = " ".join(rng.sample(FURNITURE_WORDS, 2)).capitalize()
@@ -1115,11 +1116,12 @@ def _scripts(rng: random.Random) -> str:
     )
 
 
-def furnish(page: str, story: Story, rng: random.Random, generator: StoryGenerator) -> str:
+def furnish(page: str, story: Story, generator: StoryGenerator) -> str:
     """Wrap a story page in the site furniture real pages carry (see NAV_SECTIONS)."""
+    rng = generator.rng
     origin = "/".join(story.url.split("/")[:3])
     top = _nav(rng, origin)
-    bottom = _rail(rng, origin, generator) + _footer(rng, origin) + _scripts(rng)
+    bottom = _rail(origin, generator) + _footer(rng, origin) + _scripts(rng)
     page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + top, page, count=1)
     return page.replace("</body>", bottom + "</body>", 1)
 
@@ -1139,7 +1141,7 @@ def build_warc(path: Path, pages: int, seed: int = 0) -> None:
             write_response(
                 writer,
                 story.url,
-                furnish(render(story), story, generator.rng, generator).encode("utf-8"),
+                furnish(render(story), story, generator).encode("utf-8"),
                 fetched=fetched,
                 record_id=_record_id(generator.rng),
                 headers=[

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from newscrawl.health import EXIT_UNHEALTHY, EXIT_USAGE
-from tests.badreaders import POISON
 from tests.crawling import PROJECT_DIR, crawl
 from tests.mocksite.server import MockWireSite
+from tests.readers import POISON
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 DEMO_WARC = PROJECT_DIR / "data" / "demo.warc.gz"
@@ -166,8 +166,8 @@ def test_process_pool_writes_what_one_process_writes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("reader", "reason"),
     [
-        ("tests.badreaders.read_page_or_die", "worker_crashed"),
-        ("tests.badreaders.read_page_or_hang", "extraction_timeout"),
+        ("tests.readers.read_page_or_die", "worker_crashed"),
+        ("tests.readers.read_page_or_hang", "extraction_timeout"),
     ],
 )
 def test_a_page_that_breaks_its_worker_is_dropped_and_the_rest_written(
@@ -248,7 +248,7 @@ def test_downloads_go_on_while_pages_are_extracted(
         "-a",
         f"site={mock_site.base('apnews')}",
         settings={
-            "EXTRACT_FUNCTION": "tests.slowreader.read_page",
+            "EXTRACT_FUNCTION": "tests.readers.read_page_slowly",
             "EXTRACT_WORKERS": workers,
             # Article downloads spaced out, so they overlap the extraction of earlier ones.
             "DOWNLOAD_DELAY": "0.3",

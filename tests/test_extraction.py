@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 import trafilatura
 from lxml import html as lxml_html
-from lxml.html import HtmlElement
 
 from newscrawl.extraction import Extracted, extract
 from newscrawl.sources import SOURCES
@@ -172,7 +171,7 @@ def test_furniture_is_dropped_before_trafilatura_without_losing_text_or_metadata
     seen: list[str] = []
     bare_extraction = trafilatura.bare_extraction
 
-    def spy(tree: HtmlElement, **kwargs: object) -> object:
+    def spy(tree: lxml_html.HtmlElement, **kwargs: object) -> object:
         seen.append(lxml_html.tostring(tree, encoding="unicode"))
         return bare_extraction(tree, **kwargs)
 

@@ -17,7 +17,7 @@ from tests.mocksite.server import MockWireSite
 SLOW = {
     "DOWNLOAD_DELAY": "1",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
-    "EXTRACT_FUNCTION": "tests.slowreader.read_page",
+    "EXTRACT_FUNCTION": "tests.readers.read_page_slowly",
     "EXTRACT_WORKERS": "1",
 }
 WAIT_SECONDS = 60

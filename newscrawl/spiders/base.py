@@ -59,6 +59,15 @@ class DiscoverySpider(scrapy.Spider):
     Subclasses set `sitemap_urls`, `feed_urls` and may override `is_article()`.
     """
 
+    # What `-a url=` names for the generic spiders ("FEED_URL"); None: no url argument.
+    url_argument: ClassVar[str | None] = None
+
+    @classmethod
+    def check_arguments(cls, **kwargs: str) -> None:
+        """Fail fast, before the crawl starts, without a URL when the spider needs one."""
+        if cls.url_argument and not kwargs.get("url"):
+            raise ValueError(f"this spider needs -a url={cls.url_argument}")
+
     agency: ClassVar[str | None] = None
     sitemap_urls: tuple[str, ...] = ()
     feed_urls: tuple[str, ...] = ()

@@ -11,14 +11,9 @@ class FeedSpider(DiscoverySpider):
     """Fetches every story an RSS 2.0, RSS 1.0 or Atom feed links to, on any host."""
 
     name = "feed"
+    url_argument = "FEED_URL"
 
-    @classmethod
-    def check_arguments(cls, **kwargs: str) -> None:
-        """Fail fast, before the crawl starts, without a URL."""
-        if not kwargs.get("url"):
-            raise ValueError("this spider needs -a url=FEED_URL")
-
-    def __init__(self, *args: Any, url: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.check_arguments(url=url or "")
+        self.check_arguments(url=url)
         self.feed_urls = (url,)

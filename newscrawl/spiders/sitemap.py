@@ -12,16 +12,11 @@ class SitemapSpider(DiscoverySpider):
     """Fetches every page a sitemap (or sitemap index) lists on the sitemap's own site."""
 
     name = "sitemap"
+    url_argument = "SITEMAP_URL"
 
-    @classmethod
-    def check_arguments(cls, **kwargs: str) -> None:
-        """Fail fast, before the crawl starts, without a URL."""
-        if not kwargs.get("url"):
-            raise ValueError("this spider needs -a url=SITEMAP_URL")
-
-    def __init__(self, *args: Any, url: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.check_arguments(url=url or "")
+        self.check_arguments(url=url)
         self.sitemap_urls = (url,)
         host = (urlsplit(url).hostname or "").lower()
         self.allowed_domains = [host.removeprefix("www.")]

@@ -1,16 +1,25 @@
-"""Extractors that go wrong on one page of data/demo.warc.gz, as pathological pages make real
-extractors go wrong: the worker process dies at once (a crash in a C parser, the OOM killer), or
-it never finishes (a runaway regular expression)."""
+"""Extractors standing in for the real one (`EXTRACT_FUNCTION`) in crawl tests: one that takes
+its time, to show what the crawl does meanwhile, and two that go wrong on one page of
+data/demo.warc.gz as pathological pages make real extractors go wrong: the worker process dies at
+once (a crash in a C parser, the OOM killer), or it never finishes (a runaway regular expression).
+"""
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 from typing import Any
 
 from newscrawl.pagereader import read_page
 
+SLOW_SECONDS = 1.0
 POISON = "danube-barge"  # in the URL of one article of data/demo.warc.gz
+
+
+def read_page_slowly(*args: Any) -> Any:
+    time.sleep(SLOW_SECONDS)
+    return read_page(*args)
 
 
 def read_page_or_die(body: bytes, content_type: str | None, url: str, rules: Any) -> Any:
