@@ -289,9 +289,11 @@ class SQLiteStore(DedupStore):
         )
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")  # FULL for flushes, see write()
-        # Checkpoint every ~32 MB of WAL rather than 4 MB: pages rewritten between two
-        # checkpoints are copied into the database once (measured: a quarter less write time).
-        self._conn.execute("PRAGMA wal_autocheckpoint=8192")
+        # Checkpoint every ~128 MB of WAL rather than 4 MB: pages rewritten between two
+        # checkpoints are copied into the database once. Every new text's claim is a commit of
+        # its own, so a smaller WAL checkpoints often and copies ever more distinct pages as the
+        # tables grow (bench-dedup, 1M documents: last/first 100k 0.80 at 32 MB, 0.93 here).
+        self._conn.execute("PRAGMA wal_autocheckpoint=32768")
         self._conn.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
         with self._transaction():
             for statement in _SCHEMA.split(";")[:-1]:
