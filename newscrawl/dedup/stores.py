@@ -1,0 +1,63 @@
+"""Open a dedup store from its URL (the `DEDUP_STORE` setting): the scheme picks the class.
+
+`sqlite:///relative/path.sqlite` and `sqlite:////absolute/path.sqlite` name an SQLite file, as
+SQLAlchemy spells it; a bare path is taken as an SQLite file too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from newscrawl.dedup.sqlite_store import SQLiteStore
+from newscrawl.dedup.store import DedupStore
+
+
+class StoreUrlError(ValueError):
+    """A `DEDUP_STORE` value that names no store this build knows."""
+
+
+def _open_sqlite(url: str) -> DedupStore:
+    parts = urlsplit(url)
+    if parts.netloc:
+        raise StoreUrlError(f"an sqlite store URL has no host: sqlite:///path, not {url!r}")
+    path = parts.path.removeprefix("/")
+    if not path:
+        raise StoreUrlError(f"an sqlite store URL needs a file path: {url!r}")
+    return SQLiteStore(path)
+
+
+OPENERS: dict[str, Callable[[str], DedupStore]] = {"sqlite": _open_sqlite}
+
+
+def sqlite_url(path: str) -> str:
+    """The store URL of an SQLite file.
+
+    >>> sqlite_url("/srv/dedup.sqlite")
+    'sqlite:////srv/dedup.sqlite'
+    >>> sqlite_url("output/dedup.sqlite")
+    'sqlite:///output/dedup.sqlite'
+    """
+    return f"sqlite:///{path}"
+
+
+def check_store_url(url: str) -> None:
+    """Raise `StoreUrlError` for a URL whose scheme no opener handles (before anything opens).
+
+    >>> check_store_url("memcached://localhost")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    newscrawl.dedup.stores.StoreUrlError: DEDUP_STORE 'memcached://localhost': unknown scheme...
+    """
+    scheme = urlsplit(url).scheme if "://" in url else "sqlite"
+    if scheme not in OPENERS:
+        known = ", ".join(sorted(OPENERS))
+        raise StoreUrlError(f"DEDUP_STORE {url!r}: unknown scheme {scheme!r} (known: {known})")
+
+
+def open_store(url: str) -> DedupStore:
+    """Open the store a URL names; a plain path (no scheme) is an SQLite file."""
+    check_store_url(url)
+    if "://" not in url:
+        return SQLiteStore(url)
+    return OPENERS[urlsplit(url).scheme](url)
