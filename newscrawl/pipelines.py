@@ -26,7 +26,7 @@ from twisted.internet.defer import Deferred
 from newscrawl.datelines import find_dateline, strip_dateline
 from newscrawl.dedup.deduplicator import Deduplicator, Verdict
 from newscrawl.dedup.fingerprints import content_hash
-from newscrawl.exporters import JsonlWriter, recover_partials
+from newscrawl.exporters import JsonlWriter, recover_partials, recovery_lock
 from newscrawl.extraction import Extracted
 from newscrawl.items import Article, Page
 from newscrawl.pagereader import Reading, Rejected, init_worker, read_within_limit
@@ -333,13 +333,16 @@ class WriteJsonlPipeline(_Stage):
 
     def open_spider(self) -> None:
         run = get_run(self.crawler)
-        for path, records in recover_partials(run.output_path.parent):
-            for record in records:
-                article = Article(**record)
-                mark_written(run.deduplicator, article, recorded_verdict(article))
-            run.deduplicator.flush()
-            self.stats.inc_value("newscrawl/recovered_records", len(records))
-            logger.warning("Recovered %d records of an interrupted run into %s", len(records), path)
+        with recovery_lock(run.output_path.parent):
+            for path, records in recover_partials(run.output_path.parent):
+                for record in records:
+                    article = Article(**record)
+                    mark_written(run.deduplicator, article, recorded_verdict(article))
+                run.deduplicator.flush()
+                self.stats.inc_value("newscrawl/recovered_records", len(records))
+                logger.warning(
+                    "Recovered %d records of an interrupted run into %s", len(records), path
+                )
         self.writer = JsonlWriter(run.output_path)
 
     def process_item(self, item: Any) -> Any:
