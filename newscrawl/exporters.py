@@ -117,11 +117,15 @@ class JsonlWriter:
         if self._torn:
             os.ftruncate(self._fd, self._size)
         self.sync()
-        os.close(self._fd)
-        if self.count == 0:
-            self.part_path.unlink(missing_ok=True)
-            return None
-        os.replace(self.part_path, self.final_path)
+        # Renamed (or removed) under the lock: a recovery that finds the `.part` unlocked finds
+        # a dead run's file, never this one on its way to its final name.
+        try:
+            if self.count == 0:
+                self.part_path.unlink()
+                return None
+            os.replace(self.part_path, self.final_path)
+        finally:
+            os.close(self._fd)
         _fsync_dir(self.final_path.parent)
         return self.final_path
 
@@ -157,6 +161,22 @@ def record_problem(record: object) -> str | None:
     return None
 
 
+def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """One JSONL line as `(record, None)`, or `(None, why it is no valid record)`.
+
+    >>> parse_line(b"[1, 2]")
+    (None, 'not a JSON object')
+    """
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, "not UTF-8"
+    except ValueError as exc:
+        return None, f"not JSON ({exc})"
+    problem = record_problem(record)
+    return (None, problem) if problem else (record, None)
+
+
 def read_records(data: bytes) -> tuple[list[tuple[bytes, dict[str, Any]]], list[dict[str, Any]]]:
     """Split whole JSONL lines into valid `(line, record)` pairs and rejects (`line` number,
     `reason`, `content`)."""
@@ -165,15 +185,8 @@ def read_records(data: bytes) -> tuple[list[tuple[bytes, dict[str, Any]]], list[
     for number, raw in enumerate(data.splitlines(), start=1):
         if not raw.strip():
             continue
-        try:
-            record = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            problem = "not UTF-8"
-        except ValueError as exc:
-            problem = f"not JSON ({exc})"
-        else:
-            problem = record_problem(record)
-        if problem is None:
+        record, problem = parse_line(raw)
+        if record is not None:
             good.append((raw + b"\n", record))
         else:
             content = raw.decode("utf-8", errors="replace")
