@@ -42,7 +42,7 @@ def read_page(
         check_html(body, content_type)
         html = decode_html(body, content_type)
     except Unreadable as exc:
-        return Rejected(Reason(exc.reason), str(exc))
+        return Rejected(exc.reason, str(exc))
     try:
         extracted = extract(html, url=url, rules=rules)
     except (ValueError, TypeError, RecursionError) as exc:

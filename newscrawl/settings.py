@@ -88,8 +88,10 @@ EXTRACT_WORKERS = None
 # The function that turns a page's bytes into extracted fields (`newscrawl.pagereader.read_page`
 # signature); swap it to plug in another extractor. It must be importable by worker processes.
 EXTRACT_FUNCTION = "newscrawl.pagereader.read_page"
-# Seconds a worker may spend on one page before it is dropped (`extraction_timeout`); 0 for no
-# limit. Pages take tens of milliseconds; only pathological markup comes near this.
+# CPU seconds a worker may spend on one page before it is dropped (`extraction_timeout`); 0 for
+# no limit. Pages take tens of milliseconds; only pathological markup comes near this. A worker
+# that gives no answer for EXTRACT_TIMEOUT + max(10, EXTRACT_TIMEOUT / 2) seconds of wall time (a
+# hang in C code, with signals blocked) is killed by the crawl process and replaced.
 EXTRACT_TIMEOUT = 60
 # A crawl with more ERROR log lines than this exits non-zero (see newscrawl.health).
 HEALTH_MAX_ERRORS = 50

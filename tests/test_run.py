@@ -1,0 +1,93 @@
+"""The run component (`newscrawl.run.Run`) end to end: settings checked at start, site rules by
+host for archive pages, the store's lifetime whatever pipelines run, a broken store at start."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newscrawl.health import EXIT_USAGE
+from newscrawl.settings import ITEM_PIPELINES
+from tests.crawling import PROJECT_DIR, crawl
+
+DEMO_WARC = PROJECT_DIR / "data" / "demo.warc.gz"
+GOLDEN = Path(__file__).parent / "golden" / "warc.jsonl"
+
+
+def comparable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(({k: v for k, v in r.items() if k != "run_id"} for r in records), key=_url)
+
+
+def _url(record: dict[str, Any]) -> str:
+    return record["url"]
+
+
+def test_archive_pages_of_wire_sites_get_the_wire_rules(tmp_path: Path) -> None:
+    """The `warc` spider's Reuters pages lose the trust line, as the `reuters` spider's do."""
+    result = crawl("warc", tmp_path, "-a", f"path={DEMO_WARC}")
+    assert result.returncode == 0, result.stderr
+    records = result.records("warc")
+    golden = [json.loads(line) for line in GOLDEN.read_text("utf-8").splitlines()]
+    assert comparable(records) == golden
+    reuters = [r for r in records if "reuters.com" in r["url"]]
+    assert len(reuters) == 4
+    assert all(r["agency"] == "Reuters" and r["source"] == "warc" for r in reuters)
+    assert not any("Trust Principles" in r["text"] for r in records)
+    (manifest,) = result.manifests("warc")
+    assert manifest["errors"] == 0
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("DEDUP_MODE=sometimes", "DEDUP_MODE must be one of drop, mark, off"),
+        ("DEDUP_STORE=mysql://db/dedup", "unknown scheme 'mysql'"),
+        ("DEDUP_BANDS=0", "near-duplicate settings"),
+    ],
+)
+def test_a_bad_run_setting_is_one_line_and_exit_2(
+    tmp_path: Path, setting: str, message: str
+) -> None:
+    name, value = setting.split("=", 1)
+    result = crawl("warc", tmp_path, "-a", f"path={DEMO_WARC}", settings={name: value})
+    assert result.returncode == EXIT_USAGE
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_a_corrupt_store_stops_the_run_before_anything_is_written(tmp_path: Path) -> None:
+    store = tmp_path / "broken.sqlite"
+    store.write_bytes(b"this is not an SQLite database " * 200)
+    result = crawl(
+        "warc", tmp_path, "-a", f"path={DEMO_WARC}", settings={"DEDUP_STORE": f"sqlite:///{store}"}
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"Cannot open the dedup store sqlite:///{store}" in result.stderr
+    assert result.records("warc") == []
+    (manifest,) = result.manifests("warc")
+    assert manifest["finish_reason"] == "store_unusable"
+
+
+def test_the_store_is_closed_even_without_the_writer(tmp_path: Path) -> None:
+    """The run, not the writer pipeline, closes the store: nothing is left open or half-done."""
+    store = tmp_path / "dedup.sqlite"
+    pipelines = json.dumps({**ITEM_PIPELINES, "newscrawl.pipelines.WriteJsonlPipeline": None})
+    result = crawl(
+        "warc",
+        tmp_path,
+        "-a",
+        f"path={DEMO_WARC}",
+        settings={"DEDUP_STORE": f"sqlite:///{store}", "ITEM_PIPELINES": pipelines},
+    )
+    assert result.returncode == 0, result.stderr
+    assert store.exists()
+    assert not Path(f"{store}-wal").exists()  # SQLite removes its log when the last user closes
+    (manifest,) = result.manifests("warc")
+    assert manifest["files"] == []
+    assert manifest["errors"] == 0
+    assert manifest["dropped"] == {"duplicate_near": 1, "no_text": 1}  # the other stages ran
