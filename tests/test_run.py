@@ -90,4 +90,5 @@ def test_the_store_is_closed_even_without_the_writer(tmp_path: Path) -> None:
     (manifest,) = result.manifests("warc")
     assert manifest["files"] == []
     assert manifest["errors"] == 0
-    assert manifest["dropped"] == {"duplicate_near": 1, "no_text": 1}  # the other stages ran
+    # the other stages ran; with nothing written, the syndicated copy has nothing to match
+    assert manifest["dropped"] == {"no_text": 1}
