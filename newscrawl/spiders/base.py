@@ -16,8 +16,8 @@ from newscrawl.urls import canonicalize_url
 if TYPE_CHECKING:
     from scrapy.http import Response
 
-# Response headers worth keeping on a Page: decoding, dates and caching decisions downstream.
-KEPT_HEADERS = ("content-type", "last-modified", "date", "etag", "content-language")
+# Response headers worth keeping on a Page: what the later stages read (charset, Last-Modified).
+KEPT_HEADERS = ("content-type", "last-modified")
 
 ARTICLE_META = "newscrawl_article"
 
@@ -38,7 +38,6 @@ def page_from_response(response: Response, source: str, agency: str | None) -> P
         headers=headers,
         fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
         discovery=dict(response.meta.get("discovery", {})),
-        cached="cached" in response.flags,
     )
 
 
@@ -103,7 +102,7 @@ class DiscoverySpider(scrapy.Spider):
             if candidate.is_index:
                 yield response.follow(candidate.url, callback=self.parse_sitemap)
             else:
-                yield from self._article_request(candidate, response.url)
+                yield from self._article_request(candidate)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         try:
@@ -112,15 +111,14 @@ class DiscoverySpider(scrapy.Spider):
             self._discovery_failed("feed", response, exc)
             return
         for candidate in candidates:
-            yield from self._article_request(candidate, response.url)
+            yield from self._article_request(candidate)
 
-    def _article_request(self, candidate: Candidate, via: str) -> Iterator[scrapy.Request]:
+    def _article_request(self, candidate: Candidate) -> Iterator[scrapy.Request]:
         if not self.is_article(candidate.url):
             self.crawler.stats.inc_value("newscrawl/discovery/not_article")
             return
         self.crawler.stats.inc_value("newscrawl/discovery/article")
         discovery = {
-            "via": via,
             "lastmod": candidate.lastmod,
             "title": candidate.title,
             "published": candidate.published,
