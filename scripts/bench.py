@@ -337,7 +337,7 @@ def crawl_argv(warc: Path, folder: Path, workers: int | None, profile: Path | No
     argv = [sys.executable, "-m", "scrapy", "crawl", "warc", "-a", f"path={warc}"]
     settings = {
         "OUTPUT_DIR": folder,
-        "DEDUP_STORE_PATH": folder / "dedup.sqlite",
+        "DEDUP_STORE": f"sqlite:///{folder / 'dedup.sqlite'}",
         "LOG_FILE": folder / "log",
         "LOG_LEVEL": "DEBUG",
         "LOG_FORMAT": CRAWL_LOG_FORMAT,

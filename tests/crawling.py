@@ -47,7 +47,7 @@ def crawl_command(
     merged = {
         **TEST_SETTINGS,
         "OUTPUT_DIR": str(workdir / "output"),
-        "DEDUP_STORE_PATH": str(workdir / "dedup.sqlite"),
+        "DEDUP_STORE": f"sqlite:///{workdir / 'dedup.sqlite'}",
         "LOG_DIR": str(workdir / "logs"),
         "LOCK_DIR": str(workdir / "locks"),
         **(settings or {}),

@@ -108,7 +108,7 @@ def test_syndicated_copy_is_caught_across_sources(mock_site: MockWireSite, tmp_p
         tmp_path / "mark",
         "-a",
         f"url={mock_site.base('newspaper')}/sitemap.xml",
-        settings={"DEDUP_STORE_PATH": str(tmp_path / "dedup.sqlite"), "DEDUP_MODE": "mark"},
+        settings={"DEDUP_STORE": f"sqlite:///{tmp_path / 'dedup.sqlite'}", "DEDUP_MODE": "mark"},
     )
     assert marked.returncode == 0, marked.stderr
     original = next(r for r in ap.records("apnews") if "mill" in r["url"])
