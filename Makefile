@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python scripts/demo.py
+	$(BIN)/python -m scripts.demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -32,14 +32,14 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 eval: $(STAMP)
-	$(BIN)/python scripts/eval_extraction.py --eval-dir $(EVAL_DIR)
-	$(BIN)/python scripts/eval_datelines.py --eval-dir $(EVAL_DIR)
+	$(BIN)/python -m scripts.eval_extraction --eval-dir $(EVAL_DIR)
+	$(BIN)/python -m scripts.eval_datelines --eval-dir $(EVAL_DIR)
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m scripts.bench
 
 bench-dedup: $(STAMP)
-	$(BIN)/python scripts/bench_dedup.py
+	$(BIN)/python -m scripts.bench_dedup
 
 crawl: $(STAMP)
 	$(BIN)/scrapy cronrun $(SPIDER)

@@ -1,6 +1,6 @@
 """Measure dateline parsing on the real wire pages of ../shared/eval.
 
-Usage: python scripts/eval_datelines.py --eval-dir ../shared/eval [--list]
+Usage: python -m scripts.eval_datelines --eval-dir ../shared/eval [--list]
 
 Pages (formats in ../shared/eval/README.md):
   aeb           all 181 pages; the expected `articleBody` decides which open with a dateline, so
@@ -57,12 +57,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from evaldata import aeb_pages, fundus_pages
-
 from newscrawl.cleanup import CleanupRules
 from newscrawl.datelines import Dateline, find_dateline
 from newscrawl.extraction import Extracted, extract
 from newscrawl.sources import SOURCES
+from scripts.evaldata import aeb_pages, fundus_pages
 
 SETS = ("aeb", "fundus wire", "fundus other")
 WIRE_SETS = ("aeb", "fundus wire")  # the figures asked for; "fundus other" is extra

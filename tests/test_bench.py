@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools.warc import write_warc
 from scripts import bench
-from tests.warcs import write_warc
 
 CHILD_MIB = 64  # resident in a grandchild of the measured process: the sampler must see it
 
