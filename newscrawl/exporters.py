@@ -72,14 +72,25 @@ def _trim_partial_line(path: Path) -> None:
             os.fsync(handle.fileno())
 
 
-def recover_partials(directory: Path) -> list[tuple[Path, list[dict[str, Any]]]]:
+# Files written beside a run's JSONL that hold other lines (newscrawl.exclusions): each kind is
+# recovered by its own writer (`suffix=`), never as a run's records.
+SIDECAR_SUFFIXES = (".excluded.jsonl",)
+
+
+def recover_partials(
+    directory: Path, suffix: str = ".jsonl"
+) -> list[tuple[Path, list[dict[str, Any]]]]:
     """Promote the `.part` files of crashed runs in `directory` to final files.
 
     The partial last line is cut, the file is renamed to its final name, and its records are
     returned so the caller can mark them as written. Files still locked by a live run are left.
+    Only files named `*<suffix>` are recovered, and sidecar files only when asked for by suffix.
     """
     recovered = []
-    for part in sorted(directory.glob("*" + PART_SUFFIX)):
+    others = tuple(sidecar for sidecar in SIDECAR_SUFFIXES if sidecar != suffix)
+    for part in sorted(directory.glob(f"*{suffix}{PART_SUFFIX}")):
+        if part.name.removesuffix(PART_SUFFIX).endswith(others):
+            continue
         with open(part, "rb") as probe:
             try:
                 fcntl.flock(probe.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -23,6 +23,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import load_object
 from twisted.internet.defer import Deferred
 
+from newscrawl.access import tdm_reserved
 from newscrawl.datelines import find_dateline, strip_dateline
 from newscrawl.dedup.deduplicator import Deduplicator, Verdict
 from newscrawl.dedup.fingerprints import content_hash
@@ -30,6 +31,7 @@ from newscrawl.exporters import JsonlWriter, recover_partials
 from newscrawl.extraction import Extracted
 from newscrawl.items import Article, Page
 from newscrawl.pagereader import Reading, Rejected, init_worker, read_within_limit
+from newscrawl.quality import quality_signals
 from newscrawl.runtime import get_run
 from newscrawl.sources import SOURCES
 from newscrawl.urls import canonicalize_url, url_id
@@ -77,11 +79,17 @@ def recorded_verdict(article: Article) -> Verdict:
 
 
 class ArticleDropped(DropItem):
-    """An item that is not written, and why (`reason` is the stats key)."""
+    """An item that is not written, and why (`reason` is the stats key).
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    `article` is the record as it was when dropped after extraction: the `item_dropped` signal
+    carries only the page that entered the pipelines, and the exclusion file wants its text.
+    """
+
+    def __init__(self, reason: str, detail: str = "", article: Article | None = None) -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
+        self.detail = detail
+        self.article = article
 
 
 class _Stage:
@@ -95,9 +103,9 @@ class _Stage:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def drop(self, reason: str, detail: str = "") -> ArticleDropped:
+    def drop(self, reason: str, detail: str = "", article: Article | None = None) -> ArticleDropped:
         self.stats.inc_value(f"newscrawl/dropped/{reason}")
-        return ArticleDropped(reason, detail)
+        return ArticleDropped(reason, detail, article)
 
 
 def _reference_date(article: Article) -> datetime | None:
@@ -237,6 +245,9 @@ class ExtractPipeline(_Stage):
             self.stats.inc_value(f"newscrawl/rules/{rule}")
         article = self.article(item, result.extracted)
         article.language = result.language
+        article.language_score = result.language_score
+        article.free_access = result.free_access
+        article.tdm_reserved = tdm_reserved(item.headers.get("tdm-reservation"), result.tdm_meta)
         return article
 
     def article(self, page: Page, extracted: Extracted) -> Article:
@@ -291,9 +302,10 @@ class EnrichPipeline(_Stage):
         if not isinstance(item, Article):
             return item
         if not item.text.strip():
-            raise self.drop("empty_text", item.url)
+            raise self.drop("empty_text", item.url, item)
         item.word_count = len(item.text.split())
         item.content_hash = content_hash(item.text)
+        item.quality = quality_signals(item.text)
         return item
 
 
@@ -310,11 +322,11 @@ class DedupPipeline(_Stage):
         if verdict.kind == "unchanged":
             # Remember a newer lastmod anyway, so the page is not fetched again for it.
             mark_written(dedup, item, verdict)
-            raise self.drop("already_written", item.canonical_url)
+            raise self.drop("already_written", item.canonical_url, item)
         if verdict.kind in ("exact", "near"):
             if run.mode == "drop":
                 detail = f"{item.url} of {verdict.duplicate_of}"
-                raise self.drop(f"duplicate_{verdict.kind}", detail)
+                raise self.drop(f"duplicate_{verdict.kind}", detail, item)
             self.stats.inc_value(f"newscrawl/marked/duplicate_{verdict.kind}")
             item.duplicate_of = verdict.duplicate_of
         if verdict.kind == "revision":

@@ -91,6 +91,9 @@ DEDUP_UNCHANGED_SIMILARITY = 0.95
 
 # --- Operation ---------------------------------------------------------------------------------
 EXTENSIONS["newscrawl.manifest.RunManifest"] = 500
+EXTENSIONS["newscrawl.exclusions.ExclusionFile"] = 400
+# Write `<run>.excluded.jsonl`, every page not written and why (newscrawl.exclusions).
+EXCLUSIONS_ENABLED = True
 LOG_FORMATTER = "newscrawl.logformatter.NewsLogFormatter"
 # Extraction worker processes; unset (None) means one per core, 0 extracts in the crawl process.
 EXTRACT_WORKERS = None

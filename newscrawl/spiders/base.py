@@ -16,8 +16,16 @@ from newscrawl.urls import canonicalize_url
 if TYPE_CHECKING:
     from scrapy.http import Response
 
-# Response headers worth keeping on a Page: decoding, dates and caching decisions downstream.
-KEPT_HEADERS = ("content-type", "last-modified", "date", "etag", "content-language")
+# Response headers worth keeping on a Page: decoding, dates and caching decisions downstream,
+# and the publisher's text-and-data-mining reservation (W3C TDMRep).
+KEPT_HEADERS = (
+    "content-type",
+    "last-modified",
+    "date",
+    "etag",
+    "content-language",
+    "tdm-reservation",
+)
 
 ARTICLE_META = "newscrawl_article"
 
