@@ -217,7 +217,8 @@ def _gather_exclusions(
         relative = str(path.relative_to(output_dir))
         if relative in manifest["exclusions"]:
             continue
-        reasons = Counter(json.loads(line)["reason"] for line in path.open(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            reasons = Counter(json.loads(line)["reason"] for line in handle if line.strip())
         name = relative.replace(os.sep, "__")
         shutil.copyfile(path, target / name)
         manifest["exclusions"][relative] = {
