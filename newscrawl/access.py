@@ -82,7 +82,8 @@ def free_access(page_html: str) -> bool | None:
 
 def _attributes(tag: str) -> dict[str, str]:
     return {
-        name.lower(): html.unescape(next(v for v in values if v is not None))
+        # One of the three value groups matched (double, single or no quotes); the others are "".
+        name.lower(): html.unescape("".join(values))
         for name, *values in _ATTRIBUTE.findall(tag)
     }
 
