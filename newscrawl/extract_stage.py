@@ -38,7 +38,6 @@ from newscrawl.pagereader import Reading, Rejected
 from newscrawl.pipelines import Stage
 from newscrawl.reasons import Reason
 from newscrawl.records import assemble
-from newscrawl.run import Run
 from newscrawl.sources import Source, source_for_url
 
 if TYPE_CHECKING:
@@ -286,12 +285,10 @@ class ExtractPipeline(Stage):
             raise self.drop(result.reason, f"{item.url} ({result.detail})")
         for rule in result.extracted.rules_fired:
             self.stats.inc_value(f"newscrawl/rules/{rule}")
-        run = self.crawler.get_extension(Run)
         return assemble(
             item,
-            result.extracted,
-            language=result.language,
-            run_id=run.run_id,
+            result,
+            run_id=self.run.run_id,
             now=utc_now(),
             source=source,
         )

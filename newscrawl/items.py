@@ -42,7 +42,11 @@ class Article:
     published_from: str | None = None
     modified: str | None = None
     language: str | None = None
+    language_score: float | None = None  # the language identifier's confidence, 0 to 1
     word_count: int = 0
+    quality: dict[str, float] | None = None  # newscrawl.quality.quality_signals of `text`
+    free_access: bool | None = None  # JSON-LD isAccessibleForFree; None when not declared
+    tdm_reserved: bool = False  # text-and-data-mining rights reserved (W3C TDMRep)
     crawled_at: str = ""
     run_id: str = ""
     content_hash: str = ""

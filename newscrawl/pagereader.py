@@ -8,19 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newscrawl.access import free_access, tdm_meta
 from newscrawl.cleanup import CleanupRules
 from newscrawl.decoding import Unreadable, check_html, decode_html
 from newscrawl.extraction import Extracted, extract
-from newscrawl.language import detect_language
+from newscrawl.language import identify_language
 from newscrawl.reasons import Reason
 
 
 @dataclass(frozen=True)
 class Reading:
-    """A page's extracted fields and the language of its text."""
+    """A page's extracted fields, the language of its text, and what the page says about its use
+    (JSON-LD `isAccessibleForFree`, the `tdm-reservation` meta tag: see newscrawl.access)."""
 
     extracted: Extracted
     language: str | None
+    language_score: float | None = None
+    free_access: bool | None = None
+    tdm_meta: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -50,4 +55,5 @@ def read_page(
         return Rejected(Reason.EXTRACTION_ERROR, f"{type(exc).__name__}: {exc}")
     if extracted is None or not extracted.text.strip():
         return Rejected(Reason.NO_TEXT, "no extractable main text")
-    return Reading(extracted, detect_language(extracted.text))
+    language, score = identify_language(extracted.text)
+    return Reading(extracted, language, score, free_access(html), tdm_meta(html))

@@ -82,6 +82,15 @@ DEDUP_STORE = "sqlite:///" + str(PROJECT_DIR / "output" / "dedup.sqlite")
 # --- Operation ---------------------------------------------------------------------------------
 # The run: its id, output path, dedup store and manifest (newscrawl.run).
 EXTENSIONS["newscrawl.run.Run"] = 0
+EXTENSIONS["newscrawl.exclusions.ExclusionFile"] = 400
+# Write `<run>.excluded.jsonl`, every page not written and why (newscrawl.exclusions).
+EXCLUSIONS_ENABLED = True
+# `scrapy corpus`: the dataset folder (empty: `<OUTPUT_DIR>/corpus`), and records per Parquet
+# shard: 50,000 stories are about 100 MB of Parquet, a shard size the Hub and readers handle well.
+CORPUS_DIR = ""
+CORPUS_SHARD_RECORDS = 50_000
+# `scrapy report`: the report folder (empty: `<OUTPUT_DIR>/report`).
+REPORT_DIR = ""
 LOG_FORMATTER = "newscrawl.logformatter.NewsLogFormatter"
 # Extraction worker processes; unset (None) means one per core, 0 extracts in the crawl process.
 EXTRACT_WORKERS = None

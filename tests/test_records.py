@@ -8,6 +8,7 @@ import pytest
 
 from newscrawl.extraction import Extracted
 from newscrawl.items import Page
+from newscrawl.pagereader import Reading
 from newscrawl.records import assemble, trusted_canonical
 from newscrawl.sources import SOURCES, source_for_url
 from newscrawl.urls import url_id
@@ -26,7 +27,7 @@ def extracted(**fields: Any) -> Extracted:
 
 def build(p: Page, e: Extracted) -> Any:
     source = source_for_url(p.url, fallback=p.source)
-    return assemble(p, e, language="en", run_id="run-1", now=NOW, source=source)
+    return assemble(p, Reading(e, "en"), run_id="run-1", now=NOW, source=source)
 
 
 def test_identity_comes_from_the_canonical_url_of_the_same_site() -> None:

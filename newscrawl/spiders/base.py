@@ -16,8 +16,9 @@ from newscrawl.urls import canonicalize_url
 if TYPE_CHECKING:
     from scrapy.http import Response
 
-# Response headers worth keeping on a Page: what the later stages read (charset, Last-Modified).
-KEPT_HEADERS = ("content-type", "last-modified")
+# Response headers worth keeping on a Page: what the later stages read (charset, Last-Modified,
+# and the publisher's text-and-data-mining reservation, W3C TDMRep).
+KEPT_HEADERS = ("content-type", "last-modified", "tdm-reservation")
 
 ARTICLE_META = "newscrawl_article"
 
