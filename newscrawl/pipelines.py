@@ -23,7 +23,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import load_object
 from twisted.internet.defer import Deferred
 
-from newscrawl.datelines import find_dateline, strip_dateline
+from newscrawl.dateline_lead import read_dateline
 from newscrawl.dedup.deduplicator import Deduplicator, Verdict
 from newscrawl.dedup.fingerprints import content_hash
 from newscrawl.exporters import JsonlWriter, recover_partials
@@ -262,20 +262,28 @@ class ExtractPipeline(_Stage):
 
 
 class DatelinePipeline(_Stage):
-    """Parse the dateline off the start of the text into `dateline`."""
+    """Parse the dateline off the lead of the text into `dateline` (see `read_dateline`)."""
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
         reference = _reference_date(item)
-        dateline = find_dateline(
-            item.text, reference.date() if reference else None, agency_hint=item.agency
+        reading = read_dateline(
+            item.text,
+            reference.date() if reference else None,
+            agency_hint=item.agency,
+            title=item.title,
         )
+        for rule in reading.rules:
+            self.stats.inc_value(f"newscrawl/rules/{rule}")
+        dateline = reading.dateline
         if dateline is None:
             return item
         self.stats.inc_value("newscrawl/dateline/found")
-        item.text = strip_dateline(item.text, dateline)
+        item.text = reading.text
         item.dateline = dateline.as_dict()
+        if not item.authors and reading.authors:
+            item.authors = list(reading.authors)
         if item.agency is None and dateline.agency:
             item.agency = dateline.agency
         if item.published is None and dateline.date:

@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import eval_l3s_datelines
 from evaldata import aeb_pages, fundus_pages
 
 from newscrawl.cleanup import CleanupRules
@@ -176,6 +177,14 @@ def main(argv: list[str] | None = None) -> int:
         if not truth.date_checked:
             unchecked.append(page.page_id)
     print_report(tallies, by_kind, misses, false_positives, unchecked)
+    l3s = args.eval_dir / "l3s"
+    if (l3s / "datelines.json").is_file():
+        outcomes = eval_l3s_datelines.run(l3s)
+        eval_l3s_datelines.report(outcomes)
+        for line in eval_l3s_datelines.misses(outcomes):
+            print(line)
+    else:
+        print(f"eval_datelines: no l3s set at {l3s}, its rows are left out")
     return 0
 
 
