@@ -297,10 +297,14 @@ def _prefix_kinds(
         kinds.append((kind, piece))
     final = last[-1].strip()
     if not final:
-        before = pieces[-1].strip() if len(last) > 1 else ""
-        if len(last) > 1 and not (_is_byline(before) or _is_place_line(before)):
-            return None
-        return kinds
+        if len(last) == 1:
+            return kinds
+        before = pieces[-1].strip()
+        if _is_byline(before):
+            return [*kinds[:-1], ("byline", before)]
+        if _is_place_line(before):
+            return [*kinds[:-1], ("place", before)]
+        return None
     if _is_byline(final):
         return [*kinds, ("byline", final)]
     kind = lead_kind(final, title)
