@@ -8,9 +8,9 @@ printed (whitespace collapsed); the dateline stage parses it only when the text 
 dateline (`newscrawl.dateline_lead.read_dateline`).
 
 Elements are tried in this order: one whose tag, class or id names a dateline ("dateline",
-"DateLine", "story-dateline"), else any short element (a span, div, p, cell, bold run); either way its whole text must be an
-agency dateline, place and credit (`element_dateline` accepts it): a line that is nothing but
-"PLACE (AGENCY)" is a dateline wherever it stands.
+"DateLine", "story-dateline"), else any short element (a span, div, p, cell, bold run). Either
+way its whole text must be an agency dateline, place and credit (`element_dateline` accepts it):
+a line that is nothing but "PLACE (AGENCY)" is a dateline wherever it stands.
 
 Pure module: no Scrapy import.
 
