@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Self
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from newscrawl.datelines import find_dateline, strip_dateline
+from newscrawl.dateline_lead import read_dateline
 from newscrawl.dates import parse_datetime
 from newscrawl.dedup.fingerprints import content_hash
 from newscrawl.exporters import JsonlWriter
@@ -78,14 +78,22 @@ class DatelinePipeline(Stage):
         if not isinstance(item, Article):
             return item
         reference = _reference_date(item)
-        dateline = find_dateline(
-            item.text, reference.date() if reference else None, agency_hint=item.agency
+        reading = read_dateline(
+            item.text,
+            reference.date() if reference else None,
+            agency_hint=item.agency,
+            title=item.title,
         )
+        for rule in reading.rules:
+            self.stats.inc_value(f"newscrawl/rules/{rule}")
+        dateline = reading.dateline
         if dateline is None:
             return item
         self.stats.inc_value("newscrawl/dateline/found")
-        item.text = strip_dateline(item.text, dateline)
+        item.text = reading.text
         item.dateline = dateline.as_dict()
+        if not item.authors and reading.authors:
+            item.authors = list(reading.authors)
         if item.agency is None and dateline.agency:
             item.agency = dateline.agency
         if item.published is None and dateline.date:
