@@ -34,6 +34,13 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
+# Untrusted sitemaps and feeds may list loopback, private or link-local addresses: refused
+# (counted as newscrawl/private_address_refused) unless this is True, e.g. for a local mirror.
+ALLOW_PRIVATE_ADDRESSES = False
+# Sitemap indexes: children read per index (newest lastmod first), and indexes nested in
+# indexes. Real news sites list tens of children; a bound stops a hostile index's fan-out.
+SITEMAP_MAX_CHILDREN = 500
+SITEMAP_MAX_DEPTH = 2
 # Scrapy 2.19 ships a RemoteControl extension, on by default, that runs code sent to a local
 # port; the telnet console is the older equivalent. Neither belongs on an unattended crawler.
 REMOTE_CONTROL_ENABLED = False
@@ -49,6 +56,8 @@ LOG_LEVEL = "INFO"
 
 # --- Stages ----------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    # First of all: a sitemap or feed cannot point the crawler at its own network.
+    "newscrawl.address_guard.PrivateAddressMiddleware": 40,
     # Before the robots/offsite checks' neighbours: a URL already written is never fetched.
     "newscrawl.middlewares.SkipWrittenUrlsMiddleware": 50,
 }

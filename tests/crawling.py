@@ -19,6 +19,7 @@ TEST_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
     "DOWNLOAD_DELAY": "0",
     "LOG_LEVEL": "INFO",
+    "ALLOW_PRIVATE_ADDRESSES": "True",  # the mock site is on 127.0.0.1
 }
 
 
