@@ -33,6 +33,7 @@ format: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python scripts/eval_extraction.py --eval-dir $(EVAL_DIR)
+	$(BIN)/python scripts/eval_l3s.py --eval-dir $(EVAL_DIR)
 	$(BIN)/python scripts/eval_datelines.py --eval-dir $(EVAL_DIR)
 
 bench: $(STAMP)
