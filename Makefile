@@ -39,6 +39,7 @@ format: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m scripts.eval_extraction --eval-dir $(EVAL_DIR)
+	$(BIN)/python -m scripts.eval_l3s --eval-dir $(EVAL_DIR)
 	$(BIN)/python -m scripts.eval_datelines --eval-dir $(EVAL_DIR)
 
 bench: $(STAMP)
