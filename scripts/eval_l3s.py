@@ -47,7 +47,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import trafilatura
-from evaldata import L3sPage, l3s_datelines, l3s_pages
+
+from scripts.evaldata import L3sPage, l3s_datelines, l3s_pages
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHINGLE_SIZE = 4
