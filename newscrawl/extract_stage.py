@@ -285,10 +285,7 @@ class ExtractPipeline(Stage):
             raise self.drop(result.reason, f"{item.url} ({result.detail})")
         for rule in result.extracted.rules_fired:
             self.stats.inc_value(f"newscrawl/rules/{rule}")
-        return assemble(
-            item,
-            result,
-            run_id=self.run.run_id,
-            now=utc_now(),
-            source=source,
-        )
+        article = assemble(item, result, run_id=self.run.run_id, now=utc_now(), source=source)
+        if result.extracted.dateline_element:
+            self.run.printed_datelines[article.id] = result.extracted.dateline_element
+        return article

@@ -83,6 +83,7 @@ class DatelinePipeline(Stage):
             reference.date() if reference else None,
             agency_hint=item.agency,
             title=item.title,
+            element=self.run.printed_datelines.pop(item.id, None),
         )
         for rule in reading.rules:
             self.stats.inc_value(f"newscrawl/rules/{rule}")

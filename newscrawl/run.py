@@ -173,6 +173,9 @@ class Run:
         self.store_url = store_url(settings)
         self.params = near_dup_params(settings)
         self.files: list[RunFile] = []
+        # Datelines pages printed apart from their text, by record id, from the extraction stage
+        # to the dateline stage: the record has no field for it (it is not written).
+        self.printed_datelines: dict[str, str] = {}
         self._deduplicator: Deduplicator | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)

@@ -4,11 +4,14 @@ host for archive pages, the store's lifetime whatever pipelines run, a broken st
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from warcio.warcwriter import WARCWriter
 
+from devtools.warc import write_response
 from newscrawl.health import EXIT_USAGE
 from newscrawl.settings import ITEM_PIPELINES
 from tests.crawling import PROJECT_DIR, crawl
@@ -92,3 +95,51 @@ def test_the_store_is_closed_even_without_the_writer(tmp_path: Path) -> None:
     assert manifest["errors"] == 0
     # the other stages ran; with nothing written, the syndicated copy has nothing to match
     assert manifest["dropped"] == {"no_text": 1}
+
+
+PARAGRAPHS = [
+    "Officials in the river port said on Tuesday that the new ferry terminal would open to "
+    "passengers in the spring, two years later than first planned, after delays in the delivery "
+    "of steel for its floating pontoons and a dispute over the cost of dredging the approach.",
+    "The terminal, built on the site of a former grain warehouse, is meant to handle up to "
+    "twelve sailings a day to the islands downstream, replacing a cramped landing stage that "
+    "has served the route since the nineteen-fifties and floods several times each winter.",
+    "Local businesses have welcomed the project but say the delays have cost them a season of "
+    "visitors. The regional council said it would extend a discount on fares for residents "
+    "until the end of next year to make up for the disruption caused by the building work.",
+]
+
+
+def _page_with_printed_dateline() -> bytes:
+    body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
+    return (
+        "<html><head><title>Ferry terminal delayed</title></head><body><article>"
+        "<h1>Ferry terminal delayed to spring</h1>"
+        '<div class="byline-box">ROUEN, France (AFP)</div>'
+        f"<div class='story'>{body}</div></article></body></html>"
+    ).encode()
+
+
+def test_a_dateline_printed_apart_from_the_text_is_read_from_the_page(tmp_path: Path) -> None:
+    archive = tmp_path / "printed.warc.gz"
+    with open(archive, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        write_response(
+            writer,
+            "https://news.example.org/2025/03/ferry-terminal",
+            _page_with_printed_dateline(),
+            fetched=datetime(2025, 3, 5, 9, 0, tzinfo=UTC),
+            record_id="<urn:uuid:6e0c2a3e-0000-4000-8000-000000000001>",
+            headers=[("Content-Type", "text/html; charset=utf-8")],
+        )
+    result = crawl("warc", tmp_path, "-a", f"path={archive}")
+    assert result.returncode == 0, result.stderr
+    (record,) = result.records("warc")
+    assert record["dateline"] == {
+        "raw": "ROUEN, France (AFP)",
+        "location": "ROUEN, France",
+        "date": None,
+        "agency": "AFP",
+    }
+    assert record["text"].startswith("Officials in the river port")
+    assert record["agency"] == "AFP"
