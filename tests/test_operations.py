@@ -43,7 +43,7 @@ def _excluded(path: Path) -> bool:
 
 
 def _final_files(output: Path, spider: str) -> list[Path]:
-    return sorted(p for p in (output / spider).glob("*.jsonl") if not _excluded(p))
+    return sorted(p for p in output.glob(f"{spider}/*.jsonl") if not _excluded(p))
 
 
 def _records(files: list[Path]) -> list[dict[str, object]]:
