@@ -19,6 +19,7 @@ import trafilatura
 from scrapy import signals
 
 from newscrawl import __version__
+from newscrawl.health import fault_counts, uncounted_errors
 from newscrawl.runtime import get_run
 
 if TYPE_CHECKING:
@@ -99,6 +100,8 @@ def build_manifest(
         "dropped": dropped_counts(stats),
         "skipped_already_written": int(stats.get("newscrawl/skipped/already_written", 0)),
         "errors": int(stats.get("log_count/ERROR", 0)),
+        "uncounted_errors": uncounted_errors(stats),
+        "faults": fault_counts(stats),
         "files": files,
         "summary": summary_line(stats),
         "versions": {
