@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-# Response headers worth keeping on a Page: decoding, dates and caching decisions downstream.
-KEPT_HEADERS = ("content-type", "last-modified", "date", "etag", "content-language")
+# Response headers worth keeping on a Page: what the later stages read (charset, Last-Modified,
+# and the publisher's text-and-data-mining reservation, W3C TDMRep).
+KEPT_HEADERS = ("content-type", "last-modified", "tdm-reservation")
 
 ARTICLE_META = "newscrawl_article"
 # Request meta: how many sitemap indexes above this document (0: an entry document).
@@ -53,7 +54,6 @@ def page_from_response(response: Response, source: str, agency: str | None) -> P
         headers=headers,
         fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
         discovery=dict(response.meta.get("discovery", {})),
-        cached="cached" in response.flags,
     )
 
 
@@ -195,7 +195,7 @@ class DiscoverySpider(scrapy.Spider):
             yield from self._child_requests(children, depth + 1)
         for candidate in listing.candidates:
             if not candidate.is_index:
-                yield from self._article_request(candidate, response.url)
+                yield from self._article_request(candidate)
 
     def _child_requests(self, children: list[Candidate], depth: int) -> Iterator[scrapy.Request]:
         settings = self.crawler.settings
@@ -220,15 +220,14 @@ class DiscoverySpider(scrapy.Spider):
         if listing is None:
             return
         for candidate in listing.candidates:
-            yield from self._article_request(candidate, response.url)
+            yield from self._article_request(candidate)
 
-    def _article_request(self, candidate: Candidate, via: str) -> Iterator[scrapy.Request]:
+    def _article_request(self, candidate: Candidate) -> Iterator[scrapy.Request]:
         if not self.is_article(candidate.url):
             self._count("discovery/not_article")
             return
         self._count("discovery/article")
         discovery = {
-            "via": via,
             "lastmod": candidate.lastmod,
             "title": candidate.title,
             "published": candidate.published,

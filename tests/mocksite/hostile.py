@@ -14,12 +14,12 @@ import gzip
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from types import TracebackType
 
+from devtools.mocksite.site import SITES_DIR
 from tests.mocksite.server import SHUTDOWN_POLL
 
-PAGES = Path(__file__).resolve().parent / "sites" / "newspaper" / "pages"
+PAGES = SITES_DIR / "newspaper" / "pages"
 GOOD = {"/news/cafe": "cafe-muller.html", "/news/dredging": "harbor-dredging.html"}
 BIG = 11 * 1024 * 1024  # past DOWNLOAD_MAXSIZE (10 MiB)
 BOMB = 64 * 1024 * 1024  # inflates to this; a few tens of kB on the wire
