@@ -34,6 +34,9 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
+# A request given up on is counted (retry/max_reached, and by kind in its errback), so it is a
+# warning: ERROR lines are kept for what no counter explains (newscrawl.health).
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 # Untrusted sitemaps and feeds may list loopback, private or link-local addresses: refused
 # (counted as newscrawl/private_address_refused) unless this is True, e.g. for a local mirror.
 ALLOW_PRIVATE_ADDRESSES = False
