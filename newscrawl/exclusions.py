@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from newscrawl.exporters import JsonlWriter, recover_partials
+from newscrawl.exporters import JsonlWriter, json_object_problem, recover_partials
 from newscrawl.items import Article, Page
 from newscrawl.reasons import Reason
-from newscrawl.runtime import get_run
+from newscrawl.run import run_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -105,15 +105,17 @@ class ExclusionFile:
         return cls(crawler)
 
     def spider_opened(self) -> None:
-        path = excluded_path(get_run(self.crawler).output_path)
-        for recovered, lines in recover_partials(path.parent, suffix=EXCLUDED_SUFFIX):
+        path = excluded_path(run_of(self.crawler).output_path)
+        for recovered, lines in recover_partials(
+            path.parent, suffix=EXCLUDED_SUFFIX, check=json_object_problem
+        ):
             logger.warning(
                 "Recovered %d exclusions of an interrupted run into %s", len(lines), recovered
             )
         self.writer = JsonlWriter(path)
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
-        line = exclusion_line(item, exception, get_run(self.crawler).run_id)
+        line = exclusion_line(item, exception, run_of(self.crawler).run_id)
         if line is None or self.writer is None:
             return
         self.writer.write(line)

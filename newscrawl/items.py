@@ -21,8 +21,7 @@ class Page:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)  # lower-cased names, selected headers
     fetched_at: str = ""  # ISO 8601 UTC time of the fetch (WARC-Date for archives)
-    discovery: dict[str, Any] = field(default_factory=dict)  # lastmod, news_title, via, ...
-    cached: bool = False  # served from Scrapy's HTTP cache (e.g. a 304 revalidation)
+    discovery: dict[str, Any] = field(default_factory=dict)  # lastmod, title, published
 
 
 @dataclass

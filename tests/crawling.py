@@ -19,6 +19,7 @@ TEST_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
     "DOWNLOAD_DELAY": "0",
     "LOG_LEVEL": "INFO",
+    "ALLOW_PRIVATE_ADDRESSES": "True",  # the mock site is on 127.0.0.1
 }
 
 
@@ -58,7 +59,7 @@ def crawl_command(
     merged = {
         **TEST_SETTINGS,
         "OUTPUT_DIR": str(workdir / "output"),
-        "DEDUP_STORE_PATH": str(workdir / "dedup.sqlite"),
+        "DEDUP_STORE": f"sqlite:///{workdir / 'dedup.sqlite'}",
         "LOG_DIR": str(workdir / "logs"),
         "LOCK_DIR": str(workdir / "locks"),
         **(settings or {}),
