@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newscrawl.dedup.deduplicator import Deduplicator, NearDupParams
-from newscrawl.dedup.sqlite_store import SQLiteStore
+from newscrawl.dedup.stores import open_store
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -81,10 +81,8 @@ def get_run(crawler: Crawler) -> Run:
         }
     )
     mode = dedup_mode(settings)
-    store_path = Path(settings.get("DEDUP_STORE_PATH"))
-    store_path.parent.mkdir(parents=True, exist_ok=True)
     deduplicator = Deduplicator(
-        SQLiteStore(store_path),
+        open_store(settings.get("DEDUP_STORE") or settings.get("DEDUP_STORE_PATH")),
         near_dup_params(settings),
         content_dedup=mode != "off",
     )

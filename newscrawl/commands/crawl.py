@@ -14,6 +14,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl.health import EXIT_UNHEALTHY, EXIT_USAGE, assess
+from newscrawl.shared_mode import EXIT_UNAVAILABLE, unreachable
 
 if TYPE_CHECKING:
     import argparse
@@ -45,6 +46,12 @@ class Command(ScrapyCrawlCommand):
     def run_crawler(self, spider_name: str, opts: argparse.Namespace) -> Crawler | None:
         if not self.check_arguments(spider_name, opts.spargs):
             self.exitcode = EXIT_USAGE
+            return None
+        assert self.settings is not None
+        problem = unreachable(self.settings)
+        if problem:
+            print(f"newscrawl: {spider_name}: {problem}", file=sys.stderr)
+            self.exitcode = EXIT_UNAVAILABLE
             return None
         assert self.crawler_process is not None
         crawler = self._create_crawler(spider_name)
