@@ -24,7 +24,7 @@ redis-server:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
 
 demo: $(STAMP)
-	$(BIN)/python scripts/demo.py
+	$(BIN)/python -m scripts.demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -38,14 +38,15 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 eval: $(STAMP)
-	$(BIN)/python scripts/eval_extraction.py --eval-dir $(EVAL_DIR)
-	$(BIN)/python scripts/eval_datelines.py --eval-dir $(EVAL_DIR)
+	$(BIN)/python -m scripts.eval_extraction --eval-dir $(EVAL_DIR)
+	$(BIN)/python -m scripts.eval_l3s --eval-dir $(EVAL_DIR)
+	$(BIN)/python -m scripts.eval_datelines --eval-dir $(EVAL_DIR)
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m scripts.bench
 
 bench-dedup: $(STAMP)
-	$(BIN)/python scripts/bench_dedup.py
+	$(BIN)/python -m scripts.bench_dedup
 
 crawl: $(STAMP)
 	$(BIN)/scrapy cronrun $(SPIDER)

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Protocol
 
 import redis
 
+from devtools.redis_server import RedisServer
 from newscrawl.dedup import Deduplicator
 from newscrawl.dedup.redis_store import RedisStore
 from newscrawl.urls import url_id
-from tests.redis_server import RedisServer
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue

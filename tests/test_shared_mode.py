@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 from scrapy import Request
 
+from devtools.redis_server import free_port
 from newscrawl.shared_mode import EXIT_UNAVAILABLE, LastmodDupeFilter
 from newscrawl.spiders.base import ARTICLE_META
 from tests.crawling import PROJECT_DIR, CrawlResult, crawl, crawl_command
-from tests.redis_server import free_port
 
 if TYPE_CHECKING:
+    from devtools.redis_server import RedisServer
     from tests.mocksite.server import MockWireSite
-    from tests.redis_server import RedisServer
 
 # One request at a time, one a second: the first worker cannot take the whole site before the
 # second one has started.

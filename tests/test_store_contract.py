@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
+from devtools.dedup_corpus import load_stories, see
 from newscrawl.dedup import Deduplicator, NearDupParams, StoreMismatchError
 from newscrawl.dedup.store import Claim, StoredRecord
 from newscrawl.dedup.stores import open_store, sqlite_url
 from newscrawl.urls import url_id
-from tests.dedup_corpus import load_stories, see
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue
