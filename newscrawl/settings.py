@@ -53,6 +53,14 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
 
+# newscrawl.shared_mode: hosts share one Redis when REDIS_URL is set (README "Past one machine").
+ADDONS = {"newscrawl.shared_mode.SharedMode": 0}
+REDIS_URL = ""
+# A worker on the shared frontier closes after this many seconds with nothing to do: long enough
+# for another worker to fetch and parse a sitemap index that refills the queue, short enough that
+# a cron run ends within a minute of the last page.
+SHARED_IDLE_CLOSE = 60
+
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
