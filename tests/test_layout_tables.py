@@ -86,8 +86,8 @@ def test_layout_or_data(markup: str, layout: bool) -> None:
 
 def test_unwrapped_cell_text_beside_blocks_becomes_paragraphs() -> None:
     tree = lxml_html.fromstring(
-        "<div><table role='presentation'><tr><td>nav</td><td>First sentence.<p>Second paragraph.</p>"
-        "Loose tail.</td></tr></table></div>"
+        "<div><table role='presentation'><tr><td>nav</td><td>First sentence."
+        "<p>Second paragraph.</p>Loose tail.</td></tr></table></div>"
     )
     assert unwrap_layout_tables(tree)
     assert tree.xpath("//table") == []
