@@ -1,6 +1,6 @@
 """Score the real crawl pipeline on the l3s pages (../shared/eval/l3s), beside plain trafilatura.
 
-Usage: python scripts/eval_l3s.py --eval-dir ../shared/eval [--worst N] [--show-leaks]
+Usage: python -m scripts.eval_l3s --eval-dir ../shared/eval [--worst N] [--show-leaks]
 
 newscrawl's side is a real crawl: `scrapy crawl warc -a path=l3s/pages.warc.gz -s DEDUP_MODE=mark`
 run from the project folder in a subprocess, with its output, dedup store, logs and locks in a
@@ -47,7 +47,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import trafilatura
-from evaldata import L3sPage, l3s_datelines, l3s_pages
+
+from scripts.evaldata import L3sPage, l3s_datelines, l3s_pages
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHINGLE_SIZE = 4
