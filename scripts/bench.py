@@ -1,12 +1,12 @@
 """`make bench`: newscrawl end to end against a plain trafilatura loop, and memory at 10x input.
 
-    python scripts/bench.py [--pages 1000] [--scale 10] [--skip-scale] [--repeat 2] [--seed 0]
+    python -m scripts.bench [--pages 1000] [--scale 10] [--skip-scale] [--repeat 2] [--seed 0]
 
 What is measured, and how:
 
-- **Input.** A `.warc.gz` of `--pages` generated article pages (`scripts/warcgen.py`), cached
-  under `.bench/` keyed by page count, seed and a digest of the generator's source, so a changed
-  generator never reuses a stale archive.
+- **Input.** A `.warc.gz` of `--pages` generated article pages (`devtools.warcgen`), cached
+  under `.bench/` keyed by page count, seed and a digest of the generator's source and the
+  mock-site pages it fills, so a changed generator never reuses a stale archive.
 - **Plain loop** (the baseline): one process reads the same WARC with warcio, decodes each HTML
   response body as UTF-8 and calls `trafilatura.bare_extraction` with the project's options
   (`include_images=False, include_comments=False, favor_precision=True, with_metadata=True`).
@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -54,8 +53,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from devtools import warcgen
+from devtools.mocksite.site import SITES_DIR
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-SCRIPTS_DIR = PROJECT_DIR / "scripts"
 BENCH_DIR = PROJECT_DIR / ".bench"  # git-ignored: cached archives and the last runs' outputs
 RUNS_DIR = BENCH_DIR / "runs"
 
@@ -101,13 +102,9 @@ def warc_path(pages: int, seed: int, generator_source: bytes) -> Path:
 
 def ensure_warc(pages: int, seed: int) -> Path:
     """The cached archive, built first (to a temporary name, then renamed) when missing."""
-    path = warc_path(pages, seed, (SCRIPTS_DIR / "warcgen.py").read_bytes())
+    path = warc_path(pages, seed, generator_source())
     if path.exists():
         return path
-    spec = importlib.util.spec_from_file_location("warcgen", SCRIPTS_DIR / "warcgen.py")
-    assert spec is not None and spec.loader is not None
-    warcgen = sys.modules["warcgen"] = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(warcgen)
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f"pages-{pages}-seed-{seed}-*.warc.gz"):
         stale.unlink()  # built by an older generator: never read again
@@ -115,6 +112,12 @@ def ensure_warc(pages: int, seed: int) -> Path:
     warcgen.build_warc(partial, pages, seed)
     os.replace(partial, path)
     return path
+
+
+def generator_source() -> bytes:
+    """The generator's code and the mock-site pages it fills: what the archive's bytes follow."""
+    files = [Path(warcgen.__file__), *sorted(SITES_DIR.rglob("*"))]
+    return b"".join(path.read_bytes() for path in files if path.is_file())
 
 
 # -- measuring a process tree ----------------------------------------------------------------
@@ -334,7 +337,7 @@ def crawl_argv(warc: Path, folder: Path, workers: int | None, profile: Path | No
     argv = [sys.executable, "-m", "scrapy", "crawl", "warc", "-a", f"path={warc}"]
     settings = {
         "OUTPUT_DIR": folder,
-        "DEDUP_STORE_PATH": folder / "dedup.sqlite",
+        "DEDUP_STORE": f"sqlite:///{folder / 'dedup.sqlite'}",
         "LOG_FILE": folder / "log",
         "LOG_LEVEL": "DEBUG",
         "LOG_FORMAT": CRAWL_LOG_FORMAT,

@@ -1,6 +1,6 @@
 """Measure deduplication accuracy and scale (`make bench-dedup`).
 
-Accuracy: the set built by tests/dedup_corpus.py (our own stories, syndicated copies, hard
+Accuracy: the set built by devtools/dedup_corpus.py (our own stories, syndicated copies, hard
 negatives) streamed through a `Deduplicator` in drop mode; prints precision and recall at the
 default threshold (target: recall >= 0.95 at precision >= 0.99) and a threshold sweep.
 
@@ -31,12 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the accuracy set builder lives with the tests
+from devtools import dedup_corpus
+from newscrawl.dedup import Deduplicator, NearDupParams, SQLiteStore
+from newscrawl.urls import url_id
 
-from newscrawl.dedup import Deduplicator, NearDupParams, SQLiteStore  # noqa: E402
-from newscrawl.urls import url_id  # noqa: E402
-from tests import dedup_corpus  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CHUNK = 2_000  # documents generated ahead of each timed stretch
 WINDOW = 100_000  # first/last stretch compared for the flatness ratio
@@ -47,7 +46,7 @@ SYLLABLES = [c + v for c in "bcdfghjklmnprstvwz" for v in ("a", "e", "i", "o", "
 
 def accuracy(seed: int) -> bool:
     docs = dedup_corpus.build(copies_per_story=20, briefs=600, brief_copies=120, seed=seed)
-    print(f"== accuracy: {len(docs)} documents from tests/dedup_corpus.py (seed {seed}) ==")
+    print(f"== accuracy: {len(docs)} documents from devtools/dedup_corpus.py (seed {seed}) ==")
     print("   25 base stories x (1 + 20 syndicated copies); 600 template briefs + 120 copies")
     default = NearDupParams()
     passed = True

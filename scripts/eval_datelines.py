@@ -1,6 +1,6 @@
 """Measure dateline parsing on the real wire pages of ../shared/eval.
 
-Usage: python scripts/eval_datelines.py --eval-dir ../shared/eval [--list]
+Usage: python -m scripts.eval_datelines --eval-dir ../shared/eval [--list]
 
 Pages (formats in ../shared/eval/README.md):
   aeb           all 181 pages; the expected `articleBody` decides which open with a dateline, so
@@ -57,16 +57,14 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
-
-import eval_l3s_datelines
-from evaldata import aeb_pages, fundus_pages
 
 from newscrawl.cleanup import CleanupRules
 from newscrawl.dateline_lead import read_dateline
 from newscrawl.datelines import Dateline
 from newscrawl.extraction import Extracted, extract
-from newscrawl.sources import SOURCES
+from newscrawl.sources import source_for_url
+from scripts import eval_l3s_datelines
+from scripts.evaldata import aeb_pages, fundus_pages
 
 SETS = ("aeb", "fundus wire", "fundus other")
 WIRE_SETS = ("aeb", "fundus wire")  # the figures asked for; "fundus other" is extra
@@ -260,11 +258,8 @@ def _url_date(url: str | None) -> datetime.date | None:
 
 def _source(url: str | None) -> tuple[str | None, CleanupRules | None]:
     """(agency, cleanup rules) of the source whose host serves `url`, as the pipeline sees it."""
-    host = urlsplit(url or "").hostname or ""
-    for source in SOURCES.values():
-        if host in source.allowed_domains:
-            return source.agency, source.rules
-    return None, None
+    source = source_for_url(url or "")
+    return (source.agency, source.rules) if source else (None, None)
 
 
 # --- the truth, from the expected text --------------------------------------------------------

@@ -23,14 +23,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from newscrawl.archives import ArchivedPage, read_archive
 from newscrawl.cleanup import CleanupRules
 from newscrawl.dateline_lead import read_dateline
 from newscrawl.datelines import Dateline
 from newscrawl.pagereader import Reading, read_page
-from newscrawl.sources import SOURCES
+from newscrawl.sources import source_for_url
 
 TIERS = ("core", "other", "separate", "negatives")
 # Spellings the labels and the records may use for the same agency (compared after _key).
@@ -99,11 +98,8 @@ def _records(path: Path, urls: set[str]) -> Iterator[ArchivedPage]:
 
 
 def _source(url: str) -> tuple[str | None, CleanupRules | None]:
-    host = urlsplit(url).hostname or ""
-    for source in SOURCES.values():
-        if host in source.allowed_domains:
-            return source.agency, source.rules
-    return None, None
+    source = source_for_url(url or "")
+    return (source.agency, source.rules) if source else (None, None)
 
 
 def _reference(*values: str | None) -> datetime.date | None:

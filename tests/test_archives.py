@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools.warc import write_warc
 from newscrawl.archives import ArchivedPage, ArchiveError, Skipped, expand_locations, read_archive
-from tests.warcs import write_warc
 
 HTML = "text/html; charset=utf-8"
 PAGE = b"<html><body><p>Story text.</p></body></html>"
@@ -74,7 +74,7 @@ def test_truncated_archive_yields_what_precedes_the_damage(tmp_path: Path) -> No
     path = write_warc(tmp_path / "a.warc.gz", records)
     data = path.read_bytes()
     damaged = tmp_path / "damaged.warc.gz"
-    damaged.write_bytes(data[: int(len(data) * 0.7)])
+    damaged.write_bytes(data[:-40])  # the last record loses the end of its body
     seen = []
     with pytest.raises(ArchiveError, match="damaged"), open(damaged, "rb") as stream:
         for record in read_archive(stream):

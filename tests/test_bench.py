@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools.warc import write_warc
 from scripts import bench
-from tests.warcs import write_warc
 
 CHILD_MIB = 64  # resident in a grandchild of the measured process: the sampler must see it
 
@@ -75,7 +75,7 @@ def test_crawl_command_isolates_the_run(tmp_path: Path) -> None:
     assert argv[argv.index("crawl") :][:4] == ["crawl", "warc", "-a", "path=a.warc.gz"]
     settings = [argv[i + 1] for i, arg in enumerate(argv) if arg == "-s"]
     assert f"OUTPUT_DIR={tmp_path}" in settings
-    assert f"DEDUP_STORE_PATH={tmp_path / 'dedup.sqlite'}" in settings
+    assert f"DEDUP_STORE=sqlite:///{tmp_path / 'dedup.sqlite'}" in settings
     assert "EXTRACT_WORKERS=2" in settings
     assert f"LOG_FORMAT={bench.CRAWL_LOG_FORMAT}" in settings
     assert "LOG_LEVEL=DEBUG" in settings  # one "Wrote" line per page, for the page times

@@ -34,7 +34,6 @@ import numpy as np
 
 _U64 = np.uint64
 _SHIFT32 = _U64(32)
-_LOW32 = _U64(0xFFFFFFFF)
 
 # Characters that differ between copies of one text without changing a word of it: typographic
 # dashes and quotes (unified), soft hyphens and zero-width characters (removed), and the
