@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPIDER ?=
 EVAL_DIR ?= ../shared/eval
 
-.PHONY: install demo test lint format eval bench bench-dedup crawl clean
+.PHONY: redis-server install demo test lint format eval bench bench-dedup crawl clean
 
 install: $(STAMP)
 
@@ -15,7 +15,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=23"
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	command -v redis-server >/dev/null || $(MAKE) redis-server
 	touch $(STAMP)
+
+# The shared mode's tests run a real Redis (README "Past one machine"): Debian's package.
+redis-server:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
 
 demo: $(STAMP)
 	$(BIN)/python -m scripts.demo
@@ -33,6 +39,7 @@ format: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m scripts.eval_extraction --eval-dir $(EVAL_DIR)
+	$(BIN)/python -m scripts.eval_l3s --eval-dir $(EVAL_DIR)
 	$(BIN)/python -m scripts.eval_datelines --eval-dir $(EVAL_DIR)
 
 bench: $(STAMP)

@@ -38,7 +38,6 @@ from newscrawl.pagereader import Reading, Rejected
 from newscrawl.pipelines import Stage
 from newscrawl.reasons import Reason
 from newscrawl.records import assemble
-from newscrawl.run import Run
 from newscrawl.sources import Source, source_for_url
 
 if TYPE_CHECKING:
@@ -50,8 +49,13 @@ logger = logging.getLogger(__name__)
 
 # How often a worker checks that the crawl process that started it is still alive.
 PARENT_CHECK_SECONDS = 1.0
-# A worker's time limit per page, set by `init_worker` (None: no limit).
+# A worker's time limit per page, set by `init_worker` (None: no limit). It counts the worker's
+# CPU time (ITIMER_PROF, SIGPROF), not the clock: on a loaded machine an ordinary page can wait
+# seconds for a core, while a runaway parser burns CPU. Hangs that burn none (waiting, blocked
+# signals) are the crawl process's deadline's to end.
 _page_time_limit: float | None = None
+LIMIT_TIMER = signal.ITIMER_PROF
+LIMIT_SIGNAL = signal.SIGPROF
 
 
 class _PageTimeout(BaseException):
@@ -80,13 +84,13 @@ def read_within_limit(
     if not limit:
         return function(*args)
     try:
-        signal.setitimer(signal.ITIMER_REAL, limit)
+        signal.setitimer(LIMIT_TIMER, limit)
         try:
             return function(*args)
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(LIMIT_TIMER, 0)
     except _PageTimeout:
-        return Rejected(Reason.EXTRACTION_TIMEOUT, f"extraction took over {limit:g} s")
+        return Rejected(Reason.EXTRACTION_TIMEOUT, f"extraction took over {limit:g} CPU s")
 
 
 def _running(pid: int) -> bool:
@@ -115,7 +119,7 @@ def init_worker(parent_pid: int, page_time_limit: float | None = None) -> None:
     """
     global _page_time_limit
     _page_time_limit = page_time_limit
-    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(LIMIT_SIGNAL, _on_alarm)
     # py3langid loads its model on first use (0.4 s here): do it now, or the first page of each
     # worker would spend that against its time limit.
     detect_language("The model is loaded before the first page is timed.")
@@ -132,37 +136,60 @@ def deadline_for(page_time_limit: float | None) -> float | None:
     fired long before, so reaching this means a hang no signal handler can end.
 
     >>> deadline_for(60), deadline_for(2), deadline_for(None)
-    (90.0, 7.0, None)
+    (90.0, 12.0, None)
     """
     if not page_time_limit:
         return None
-    return page_time_limit + max(5.0, page_time_limit / 2)
-
-
-def _start_pool(workers: int, page_time_limit: float | None) -> ProcessPoolExecutor:
-    # forkserver, not fork: forking a process that runs threads (Twisted's) is unsafe. The fork
-    # server is a fresh single-threaded process that loads what every worker needs once
-    # (`worker_preload`), so a worker (and a restarted one) does not pay it again.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["newscrawl.worker_preload"])
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=init_worker,
-        initargs=(os.getpid(), page_time_limit),
-    )
-
-
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    # ProcessPoolExecutor has no public way to kill its workers before Python 3.14
-    # (`kill_workers()`); the pool then breaks, as if a worker had died.
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
+    return page_time_limit + max(10.0, page_time_limit / 2)
 
 
 class _Overdue(Exception):
     """A page outlived its deadline in the crawl process; its worker was killed."""
+
+
+class _Pool:
+    """A process pool of extraction workers, and when they are ready to take pages.
+
+    A page's deadline must not count a worker's start-up (spawning a process and importing the
+    extractors takes seconds on a loaded machine), so pages wait until the workers are up.
+    """
+
+    def __init__(self, workers: int, page_time_limit: float | None) -> None:
+        # forkserver, not fork: forking a process that runs threads (Twisted's) is unsafe. The
+        # fork server is a fresh single-threaded process that loads what every worker needs once
+        # (`worker_preload`), so a worker (and a restarted one) does not pay it again.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["newscrawl.worker_preload"])
+        self.executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=init_worker,
+            initargs=(os.getpid(), page_time_limit),
+        )
+        self._started = [self.executor.submit(os.getpid) for _ in range(workers)]
+
+    async def run(
+        self, deadline: float | None, function: Callable[..., Any], *args: Any
+    ) -> Reading | Rejected:
+        """Run `function(*args)` in a worker; past `deadline` seconds, kill the workers."""
+        started = (asyncio.wrap_future(future) for future in self._started)
+        await asyncio.gather(*started, return_exceptions=True)
+        future = self.executor.submit(read_within_limit, function, *args)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), deadline)
+        except TimeoutError:
+            self.kill()
+            raise _Overdue from None
+
+    def kill(self) -> None:
+        # ProcessPoolExecutor has no public way to kill its workers before Python 3.14
+        # (`kill_workers()`); the pool then breaks, as if a worker had died.
+        for process in list((getattr(self.executor, "_processes", None) or {}).values()):
+            process.kill()
+        self.shutdown(wait=False)
+
+    def shutdown(self, *, wait: bool) -> None:
+        self.executor.shutdown(wait=wait, cancel_futures=True)
 
 
 class ExtractPipeline(Stage):
@@ -179,12 +206,12 @@ class ExtractPipeline(Stage):
         self.read_page = load_object(crawler.settings.get("EXTRACT_FUNCTION"))
         self.page_time_limit = crawler.settings.getfloat("EXTRACT_TIMEOUT") or None
         self.deadline = deadline_for(self.page_time_limit)
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: _Pool | None = None
         # As many pages in the pool as it has workers: a page's deadline then runs from when a
         # worker takes it, not from when it joined a queue.
         self._slots = asyncio.Semaphore(max(self.workers, 1))
         # Pages a dead worker took with it are read again here, one at a time (see _read).
-        self.retry_pool: ProcessPoolExecutor | None = None
+        self.retry_pool: _Pool | None = None
         self._retry_turn = asyncio.Lock()
         # Items leave this stage in the order they entered it, so the dedup stage sees the same
         # sequence (and keeps the same first copy of a story) as a single-process run.
@@ -192,12 +219,12 @@ class ExtractPipeline(Stage):
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            self.pool = _start_pool(self.workers, self.page_time_limit)
+            self.pool = _Pool(self.workers, self.page_time_limit)
 
     def close_spider(self) -> None:
         for pool in (self.pool, self.retry_pool):
             if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+                pool.shutdown(wait=True)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
@@ -228,49 +255,41 @@ class ExtractPipeline(Stage):
         Which of those pages killed the worker is unknown, so each is read again alone, in a
         one-worker pool, and only a page that kills that one too is dropped (`worker_crashed`).
         """
-        pool = self.pool
-        assert pool is not None
         args = self.read_args(item, source)
-        try:
-            async with self._slots:
-                return await self._run(pool, args)
-        except _Overdue:
-            self._replace_pool(pool, "An extraction worker hung on %s and was killed", item.url)
-            return self._overdue(item)
-        except BrokenProcessPool:
-            self._replace_pool(pool, "An extraction worker died; its pages are read again")
+        async with self._slots:
+            pool = self.pool  # taken in turn: an earlier page may have replaced it meanwhile
+            assert pool is not None
+            try:
+                return await pool.run(self.deadline, self.read_page, *args)
+            except _Overdue:
+                self._replace_pool(pool, "An extraction worker hung on %s and was killed", item.url)
+                return self._overdue()
+            except BrokenProcessPool:
+                self._replace_pool(pool, "An extraction worker died; its pages are read again")
         async with self._retry_turn:
             self.stats.inc_value("newscrawl/extract/retried")
             if self.retry_pool is None:
-                self.retry_pool = _start_pool(1, self.page_time_limit)
+                self.retry_pool = _Pool(1, self.page_time_limit)
             try:
-                return await self._run(self.retry_pool, args)
+                return await self.retry_pool.run(self.deadline, self.read_page, *args)
             except _Overdue:
                 self.retry_pool = None
-                return self._overdue(item)
+                return self._overdue()
             except BrokenProcessPool:
                 self.retry_pool.shutdown(wait=False)
                 self.retry_pool = None
         raise self.drop(Reason.WORKER_CRASHED, f"{item.url} (the extraction worker died on it)")
 
-    def _replace_pool(self, pool: ProcessPoolExecutor, message: str, *args: object) -> None:
+    def _replace_pool(self, pool: _Pool, message: str, *args: object) -> None:
         if self.pool is pool:  # the first page to see it broken replaces the pool
             pool.shutdown(wait=False)
-            self.pool = _start_pool(self.workers, self.page_time_limit)
+            self.pool = _Pool(self.workers, self.page_time_limit)
             self.stats.inc_value("newscrawl/extract/pool_restarts")
             logger.error(message, *args)
 
-    def _overdue(self, item: Page) -> Rejected:
+    def _overdue(self) -> Rejected:
         self.stats.inc_value("newscrawl/extract/killed_overdue")
         return Rejected(Reason.EXTRACTION_TIMEOUT, f"no result after {self.deadline:g} s")
-
-    async def _run(self, pool: ProcessPoolExecutor, args: tuple[Any, ...]) -> Reading | Rejected:
-        future = pool.submit(read_within_limit, self.read_page, *args)
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.deadline)
-        except TimeoutError:
-            _kill_workers(pool)
-            raise _Overdue from None
 
     def read_args(self, page: Page, source: Source | None) -> tuple[Any, ...]:
         rules = source.rules if source else None
@@ -281,12 +300,7 @@ class ExtractPipeline(Stage):
             raise self.drop(result.reason, f"{item.url} ({result.detail})")
         for rule in result.extracted.rules_fired:
             self.stats.inc_value(f"newscrawl/rules/{rule}")
-        run = self.crawler.get_extension(Run)
-        return assemble(
-            item,
-            result.extracted,
-            language=result.language,
-            run_id=run.run_id,
-            now=utc_now(),
-            source=source,
-        )
+        article = assemble(item, result, run_id=self.run.run_id, now=utc_now(), source=source)
+        if result.extracted.dateline_element:
+            self.run.printed_datelines[article.id] = result.extracted.dateline_element
+        return article

@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from newscrawl.cleanup import CleanupRules, clean_text, headline_keys, prune_tree
+from newscrawl.dateline_element import find_dateline_element
 
 # trafilatura options measured best on news pages (see DESIGN.md); never deduplicate=True:
 # its process-global cache silently drops paragraphs of syndicated copy.
@@ -67,6 +68,7 @@ class Extracted:
     modified: str | None = None
     canonical_url: str | None = None
     rules_fired: list[str] = field(default_factory=list)
+    dateline_element: str | None = None  # a dateline printed apart from the text, as printed
 
 
 def extract(
@@ -78,6 +80,7 @@ def extract(
         return None
     rules = rules or CleanupRules()
     metadata = PageMetadata.read(tree)
+    dateline_element = find_dateline_element(tree)
     for element in FURNITURE_XPATH(tree):
         element.drop_tree()
     fired: list[str] = []
@@ -98,6 +101,7 @@ def extract(
         modified=metadata.date(MODIFIED_META, metadata.json_ld_modified),
         canonical_url=metadata.canonical_url(url),
         rules_fired=list(dict.fromkeys(fired)),
+        dateline_element=dateline_element,
     )
 
 

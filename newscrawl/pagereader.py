@@ -8,19 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newscrawl.access import free_access, tdm_meta
 from newscrawl.cleanup import CleanupRules
 from newscrawl.decoding import Unreadable, check_html, decode_html
 from newscrawl.extraction import Extracted, extract
-from newscrawl.language import detect_language
+from newscrawl.language import identify_language
 from newscrawl.reasons import Reason
 
 
 @dataclass(frozen=True)
 class Reading:
-    """A page's extracted fields and the language of its text."""
+    """A page's extracted fields, the language of its text, and what the page says about its use
+    (JSON-LD `isAccessibleForFree`, the `tdm-reservation` meta tag: see newscrawl.access)."""
 
     extracted: Extracted
     language: str | None
+    language_score: float | None = None
+    free_access: bool | None = None
+    tdm_meta: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ def read_page(
         check_html(body, content_type)
         html = decode_html(body, content_type)
     except Unreadable as exc:
-        return Rejected(Reason(exc.reason), str(exc))
+        return Rejected(exc.reason, str(exc))
     try:
         extracted = extract(html, url=url, rules=rules)
     except (ValueError, TypeError, RecursionError) as exc:
@@ -50,4 +55,5 @@ def read_page(
         return Rejected(Reason.EXTRACTION_ERROR, f"{type(exc).__name__}: {exc}")
     if extracted is None or not extracted.text.strip():
         return Rejected(Reason.NO_TEXT, "no extractable main text")
-    return Reading(extracted, detect_language(extracted.text))
+    language, score = identify_language(extracted.text)
+    return Reading(extracted, language, score, free_access(html), tdm_meta(html))

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any, Self
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from newscrawl.datelines import find_dateline, strip_dateline
+from newscrawl.dateline_lead import read_dateline
 from newscrawl.dates import parse_datetime
 from newscrawl.dedup.fingerprints import content_hash
 from newscrawl.exporters import JsonlWriter
 from newscrawl.items import Article
+from newscrawl.quality import quality_signals
 from newscrawl.reasons import Reason
 from newscrawl.run import mark_written, recorded_verdict, run_of
 
@@ -29,11 +30,17 @@ logger = logging.getLogger(__name__)
 
 
 class ArticleDropped(DropItem):
-    """An item that is not written, and why (`reason` is the stats key)."""
+    """An item that is not written, and why (`reason` is the stats key).
 
-    def __init__(self, reason: Reason, detail: str = "") -> None:
+    `article` is the record as it was when dropped after extraction: the `item_dropped` signal
+    carries only the page that entered the pipelines, and the exclusion file wants its text.
+    """
+
+    def __init__(self, reason: Reason, detail: str = "", article: Article | None = None) -> None:
         super().__init__(f"{reason}: {detail}" if detail else str(reason))
         self.reason = reason
+        self.detail = detail
+        self.article = article
 
 
 class Stage:
@@ -48,9 +55,11 @@ class Stage:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def drop(self, reason: Reason, detail: str = "") -> ArticleDropped:
+    def drop(
+        self, reason: Reason, detail: str = "", article: Article | None = None
+    ) -> ArticleDropped:
         self.stats.inc_value(f"newscrawl/dropped/{reason}")
-        return ArticleDropped(reason, detail)
+        return ArticleDropped(reason, detail, article)
 
 
 def _reference_date(article: Article) -> datetime | None:
@@ -69,14 +78,23 @@ class DatelinePipeline(Stage):
         if not isinstance(item, Article):
             return item
         reference = _reference_date(item)
-        dateline = find_dateline(
-            item.text, reference.date() if reference else None, agency_hint=item.agency
+        reading = read_dateline(
+            item.text,
+            reference.date() if reference else None,
+            agency_hint=item.agency,
+            title=item.title,
+            element=self.run.printed_datelines.pop(item.id, None),
         )
+        for rule in reading.rules:
+            self.stats.inc_value(f"newscrawl/rules/{rule}")
+        dateline = reading.dateline
         if dateline is None:
             return item
         self.stats.inc_value("newscrawl/dateline/found")
-        item.text = strip_dateline(item.text, dateline)
+        item.text = reading.text
         item.dateline = dateline.as_dict()
+        if not item.authors and reading.authors:
+            item.authors = list(reading.authors)
         if item.agency is None and dateline.agency:
             item.agency = dateline.agency
         if item.published is None and dateline.date:
@@ -92,9 +110,10 @@ class EnrichPipeline(Stage):
         if not isinstance(item, Article):
             return item
         if not item.text.strip():
-            raise self.drop(Reason.EMPTY_TEXT, item.url)
+            raise self.drop(Reason.EMPTY_TEXT, item.url, item)
         item.word_count = len(item.text.split())
         item.content_hash = content_hash(item.text)
+        item.quality = quality_signals(item.text)
         return item
 
 
@@ -110,13 +129,13 @@ class DedupPipeline(Stage):
         if verdict.kind == "unchanged":
             # Remember a newer lastmod anyway, so the page is not fetched again for it.
             mark_written(dedup, item, verdict)
-            raise self.drop(Reason.ALREADY_WRITTEN, item.canonical_url)
+            raise self.drop(Reason.ALREADY_WRITTEN, item.canonical_url, item)
         if verdict.kind in ("exact", "near"):
             if self.run.mode == "drop":
                 reason = (
                     Reason.DUPLICATE_EXACT if verdict.kind == "exact" else Reason.DUPLICATE_NEAR
                 )
-                raise self.drop(reason, f"{item.url} of {verdict.duplicate_of}")
+                raise self.drop(reason, f"{item.url} of {verdict.duplicate_of}", item)
             self.stats.inc_value(f"newscrawl/marked/duplicate_{verdict.kind}")
             item.duplicate_of = verdict.duplicate_of
         if verdict.kind == "revision":

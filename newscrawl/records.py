@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from tld import get_fld
 
+from newscrawl.access import tdm_reserved
 from newscrawl.dates import to_utc_iso
-from newscrawl.extraction import Extracted
 from newscrawl.items import Article, Page
+from newscrawl.pagereader import Reading
 from newscrawl.sources import Source, source_for_url
 from newscrawl.urls import canonicalize_url, url_id
 
@@ -49,19 +50,19 @@ def trusted_canonical(page_url: str, declared: str | None, source: Source | None
 
 def assemble(
     page: Page,
-    extracted: Extracted,
+    reading: Reading,
     *,
-    language: str | None,
     run_id: str,
     now: str,
     source: Source | None = None,
 ) -> Article:
-    """The record of one page: identity, provenance and the extracted fields, with fallbacks.
+    """The record of one page: identity, provenance and what reading it found, with fallbacks.
 
     `source` is the wire source the page belongs to (`source_for_url`); it gives the agency when
     the spider has none. Dates are written in one notation (`newscrawl.dates`); `now` stands in
     for a page with no fetch time.
     """
+    extracted = reading.extracted
     canonical = trusted_canonical(page.url, extracted.canonical_url, source)
     from_page = to_utc_iso(extracted.published)
     from_discovery = to_utc_iso(page.discovery.get("published"))
@@ -78,7 +79,10 @@ def assemble(
         published=from_page or from_discovery,
         published_from="metadata" if from_page else "sitemap" if from_discovery else None,
         modified=to_utc_iso(extracted.modified or page.headers.get("last-modified")),
-        language=language,
+        language=reading.language,
+        language_score=reading.language_score,
+        free_access=reading.free_access,
+        tdm_reserved=tdm_reserved(page.headers.get("tdm-reservation"), reading.tdm_meta),
         crawled_at=to_utc_iso(page.fetched_at) or now,
         run_id=run_id,
         lastmod=page.discovery.get("lastmod"),

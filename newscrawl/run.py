@@ -28,7 +28,7 @@ from scrapy.exceptions import CloseSpider
 
 from newscrawl.dedup.deduplicator import Deduplicator, NearDupParams, Verdict
 from newscrawl.dedup.stores import StoreUrlError, check_store_url, open_store, sqlite_url
-from newscrawl.exporters import recover_partials
+from newscrawl.exporters import recover_partials, recovery_lock
 from newscrawl.items import Article
 from newscrawl.manifest import build_manifest, write_json_atomically
 from newscrawl.urls import canonicalize_url
@@ -173,6 +173,9 @@ class Run:
         self.store_url = store_url(settings)
         self.params = near_dup_params(settings)
         self.files: list[RunFile] = []
+        # Datelines pages printed apart from their text, by record id, from the extraction stage
+        # to the dateline stage: the record has no field for it (it is not written).
+        self.printed_datelines: dict[str, str] = {}
         self._deduplicator: Deduplicator | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -203,13 +206,17 @@ class Run:
     def recover(self) -> None:
         """Promote crashed runs' `.part` files of this spider and mark their records written."""
         stats = self.crawler.stats
-        for path, records in recover_partials(self.output_path.parent):
-            for record in records:
-                article = Article(**record)
-                mark_written(self.deduplicator, article, recorded_verdict(article))
-            self.deduplicator.flush()
-            stats.inc_value("newscrawl/recovered_records", len(records))
-            logger.warning("Recovered %d records of an interrupted run into %s", len(records), path)
+        folder = self.output_path.parent
+        with recovery_lock(folder):
+            for path, records in recover_partials(folder):
+                for record in records:
+                    article = Article(**record)
+                    mark_written(self.deduplicator, article, recorded_verdict(article))
+                self.deduplicator.flush()
+                stats.inc_value("newscrawl/recovered_records", len(records))
+                logger.warning(
+                    "Recovered %d records of an interrupted run into %s", len(records), path
+                )
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self._deduplicator is not None:

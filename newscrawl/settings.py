@@ -34,6 +34,13 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
+# Untrusted sitemaps and feeds may list loopback, private or link-local addresses: refused
+# (counted as newscrawl/private_address_refused) unless this is True, e.g. for a local mirror.
+ALLOW_PRIVATE_ADDRESSES = False
+# Sitemap indexes: children read per index (newest lastmod first), and indexes nested in
+# indexes. Real news sites list tens of children; a bound stops a hostile index's fan-out.
+SITEMAP_MAX_CHILDREN = 500
+SITEMAP_MAX_DEPTH = 2
 # Scrapy 2.19 ships a RemoteControl extension, on by default, that runs code sent to a local
 # port; the telnet console is the older equivalent. Neither belongs on an unattended crawler.
 REMOTE_CONTROL_ENABLED = False
@@ -49,6 +56,8 @@ LOG_LEVEL = "INFO"
 
 # --- Stages ----------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    # First of all: a sitemap or feed cannot point the crawler at its own network.
+    "newscrawl.address_guard.PrivateAddressMiddleware": 40,
     # Before the robots/offsite checks' neighbours: a URL already written is never fetched.
     "newscrawl.middlewares.SkipWrittenUrlsMiddleware": 50,
 }
@@ -82,14 +91,25 @@ DEDUP_STORE = "sqlite:///" + str(PROJECT_DIR / "output" / "dedup.sqlite")
 # --- Operation ---------------------------------------------------------------------------------
 # The run: its id, output path, dedup store and manifest (newscrawl.run).
 EXTENSIONS["newscrawl.run.Run"] = 0
+EXTENSIONS["newscrawl.exclusions.ExclusionFile"] = 400
+# Write `<run>.excluded.jsonl`, every page not written and why (newscrawl.exclusions).
+EXCLUSIONS_ENABLED = True
+# `scrapy corpus`: the dataset folder (empty: `<OUTPUT_DIR>/corpus`), and records per Parquet
+# shard: 50,000 stories are about 100 MB of Parquet, a shard size the Hub and readers handle well.
+CORPUS_DIR = ""
+CORPUS_SHARD_RECORDS = 50_000
+# `scrapy report`: the report folder (empty: `<OUTPUT_DIR>/report`).
+REPORT_DIR = ""
 LOG_FORMATTER = "newscrawl.logformatter.NewsLogFormatter"
 # Extraction worker processes; unset (None) means one per core, 0 extracts in the crawl process.
 EXTRACT_WORKERS = None
 # The function that turns a page's bytes into extracted fields (`newscrawl.pagereader.read_page`
 # signature); swap it to plug in another extractor. It must be importable by worker processes.
 EXTRACT_FUNCTION = "newscrawl.pagereader.read_page"
-# Seconds a worker may spend on one page before it is dropped (`extraction_timeout`); 0 for no
-# limit. Pages take tens of milliseconds; only pathological markup comes near this.
+# CPU seconds a worker may spend on one page before it is dropped (`extraction_timeout`); 0 for
+# no limit. Pages take tens of milliseconds; only pathological markup comes near this. A worker
+# that gives no answer for EXTRACT_TIMEOUT + max(10, EXTRACT_TIMEOUT / 2) seconds of wall time (a
+# hang in C code, with signals blocked) is killed by the crawl process and replaced.
 EXTRACT_TIMEOUT = 60
 # A crawl with more ERROR log lines than this exits non-zero (see newscrawl.health).
 HEALTH_MAX_ERRORS = 50

@@ -69,7 +69,7 @@ from lxml import html as lxml_html
 
 from newscrawl.cleanup import CleanupRules
 from newscrawl.extraction import TRAFILATURA_OPTIONS, extract
-from newscrawl.sources import SOURCES
+from newscrawl.sources import source_for_url
 from scripts.evaldata import aeb_pages, fundus_pages
 
 AEB_TARGET = 0.970  # the best published F1 on the benchmark (issue 3)
@@ -247,11 +247,8 @@ EXTRACTORS: dict[str, Callable[[EvalPage], Output]] = {
 
 
 def _rules_for(url: str | None) -> CleanupRules | None:
-    host = urlsplit(url or "").hostname or ""
-    for source in SOURCES.values():
-        if host in source.allowed_domains:
-            return source.rules
-    return None
+    source = source_for_url(url or "")
+    return source.rules if source else None
 
 
 def run_extractors(pages: list[EvalPage]) -> dict[str, dict[str, Output]]:

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import settings
 
 from tests.mocksite.server import MockWireSite
+from tests.redis_server import RedisServer
 
 # In CI, property tests replay a fixed set of examples, so a run passes or fails on the code
 # alone; locally they explore new examples every run.
@@ -19,3 +20,13 @@ if os.environ.get("CI"):
 def mock_site() -> Iterator[MockWireSite]:
     with MockWireSite() as site:
         yield site
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One real Redis for the session; tests keep apart by key prefix (or database)."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newscrawl.exclusions import EXCLUDED_SUFFIX
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 # Settings every test crawl uses: its own output and store, and no politeness delays against
@@ -17,6 +19,7 @@ TEST_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
     "DOWNLOAD_DELAY": "0",
     "LOG_LEVEL": "INFO",
+    "ALLOW_PRIVATE_ADDRESSES": "True",  # the mock site is on 127.0.0.1
 }
 
 
@@ -31,8 +34,17 @@ class CrawlResult:
         pattern = f"{spider}/*.jsonl" if spider else "*/*.jsonl"
         found = []
         for path in sorted(self.output_dir.glob(pattern)):
+            if path.name.endswith(EXCLUDED_SUFFIX):
+                continue
             found.extend(json.loads(line) for line in path.read_text("utf-8").splitlines())
         return found
+
+    def exclusions(self, spider: str) -> list[dict[str, Any]]:
+        return [
+            json.loads(line)
+            for path in sorted(self.output_dir.glob(f"{spider}/*{EXCLUDED_SUFFIX}"))
+            for line in path.read_text("utf-8").splitlines()
+        ]
 
     def manifests(self, spider: str) -> list[dict[str, Any]]:
         return [

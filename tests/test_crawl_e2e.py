@@ -168,6 +168,8 @@ def test_process_pool_writes_what_one_process_writes(tmp_path: Path) -> None:
     [
         ("tests.readers.read_page_or_die", "worker_crashed"),
         ("tests.readers.read_page_or_hang", "extraction_timeout"),
+        ("tests.readers.read_page_or_spin_catching_everything", "extraction_timeout"),
+        ("tests.readers.read_page_or_block_signals", "extraction_timeout"),
     ],
 )
 def test_a_page_that_breaks_its_worker_is_dropped_and_the_rest_written(
@@ -193,6 +195,8 @@ def test_a_page_that_breaks_its_worker_is_dropped_and_the_rest_written(
     # up for ever: only the bad page is lost
     assert (written, dropped) == (15, {"duplicate_near": 1, "no_text": 1, reason: 1})
     assert not any(POISON in r["url"] for r in result.records("warc"))
+    if reader.endswith("block_signals"):  # only the crawl process's deadline could end it
+        assert "An extraction worker hung" in log.read_text("utf-8")
     if reason == "worker_crashed":
         text = log.read_text("utf-8")
         assert "An extraction worker died" in text

@@ -15,7 +15,13 @@ import numpy as np
 import pytest
 
 from devtools.dedup_corpus import load_stories, see
-from newscrawl.dedup import Deduplicator, NearDupParams, SQLiteStore, sqlite_store
+from newscrawl.dedup import (
+    Deduplicator,
+    NearDupParams,
+    SQLiteStore,
+    StoreCorruptError,
+    sqlite_store,
+)
 from newscrawl.urls import url_id
 
 if TYPE_CHECKING:
@@ -233,3 +239,90 @@ def test_band_index_agrees_with_a_plain_dict(monkeypatch: pytest.MonkeyPatch) ->
         probe = rng.choice(keys, 16).astype(np.uint32)
         wanted = [d for k in probe.tolist() for d in expected.get(k, []) if d >= index.first_live]
         assert sorted(index.lookup(probe)) == sorted(wanted)
+
+
+class _CommitFails:
+    """An sqlite3 connection whose next `failures` COMMITs fail as on a full disk."""
+
+    def __init__(self, conn: sqlite3.Connection, failures: int) -> None:
+        self._conn = conn
+        self.failures = failures
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if sql == "COMMIT" and self.failures:
+            self.failures -= 1
+            raise sqlite3.OperationalError("database or disk is full")
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._conn, name)
+
+
+def _assert_write_lock_free(path: Path) -> None:
+    """Another process's writer gets the lock at once (no busy wait, no "database is locked")."""
+    with closing(sqlite3.connect(path, timeout=0.1, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+
+
+def test_a_failed_commit_is_rolled_back_and_its_marks_retried(tmp_path: Path) -> None:
+    path = tmp_path / "dedup.sqlite"
+    store = SQLiteStore(path)
+    d = Deduplicator(store)
+    real = store._conn
+    store._conn = failing = _CommitFails(real, failures=0)  # type: ignore[assignment]
+    assert write(d, "https://wire.example/1", STORIES[0]) == "new"
+    failing.failures = 1  # the next COMMIT is the flush's
+    with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+        d.flush()
+    assert failing.failures == 0
+    assert not real.in_transaction
+    _assert_write_lock_free(path)
+    assert d.url_written("https://wire.example/1")  # still buffered, still seen by checks
+    assert write(d, "https://wire.example/2", STORIES[1]) == "new"
+    d.flush()  # space again: the first flush's marks go in with the new ones
+    d.close()
+    after = Deduplicator(SQLiteStore(path))
+    assert after.url_written("https://wire.example/1")
+    assert after.url_written("https://wire.example/2")
+    after.close()
+
+
+def test_a_full_disk_during_a_flush_leaves_the_store_usable(tmp_path: Path) -> None:
+    """A real SQLITE_FULL: the database may not grow by one page."""
+    path = tmp_path / "dedup.sqlite"
+    d = Deduplicator(SQLiteStore(path))
+    conn = d.store._conn  # type: ignore[attr-defined]
+    for i, text in enumerate(STORIES[:20]):
+        write(d, f"https://wire.example/{i}", text)
+    (pages,) = conn.execute("PRAGMA page_count").fetchone()
+    conn.execute(f"PRAGMA max_page_count={pages}")
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        d.flush()
+    assert not conn.in_transaction
+    _assert_write_lock_free(path)
+    conn.execute(f"PRAGMA max_page_count={2**30}")
+    d.flush()
+    d.close()
+    after = Deduplicator(SQLiteStore(path))
+    assert all(after.url_written(f"https://wire.example/{i}") for i in range(20))
+    after.close()
+
+
+def test_a_damaged_store_is_one_clear_error_naming_the_file(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"this was never a database " * 200)
+    with pytest.raises(StoreCorruptError, match=r"garbage\.sqlite.*rebuildstore"):
+        SQLiteStore(garbage)
+
+    truncated = tmp_path / "truncated.sqlite"
+    d = Deduplicator(SQLiteStore(truncated))
+    for i, text in enumerate(STORIES[:50]):
+        write(d, f"https://wire.example/{i}", text)
+    d.flush()
+    d.close()
+    with open(truncated, "r+b") as handle:
+        handle.seek(8192)
+        handle.write(b"\xff" * 4096)  # a page of the tables overwritten
+    with pytest.raises(StoreCorruptError, match=r"truncated\.sqlite"):
+        Deduplicator(SQLiteStore(truncated))

@@ -9,13 +9,14 @@ from __future__ import annotations
 from newscrawl.dedup.deduplicator import Deduplicator, NearDupParams, Verdict
 from newscrawl.dedup.fingerprints import content_hash, normalize_text
 from newscrawl.dedup.sqlite_store import SQLiteStore
-from newscrawl.dedup.store import DedupStore, StoreMismatchError
+from newscrawl.dedup.store import DedupStore, StoreCorruptError, StoreMismatchError
 
 __all__ = [
     "DedupStore",
     "Deduplicator",
     "NearDupParams",
     "SQLiteStore",
+    "StoreCorruptError",
     "StoreMismatchError",
     "Verdict",
     "content_hash",

@@ -36,6 +36,7 @@ in a power cut only lets the story be decided again).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import secrets
@@ -45,10 +46,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newscrawl.dedup.store import Claim, DedupStore, DocEntry, StoreMismatchError, UrlState
+from newscrawl.dedup.store import (
+    Claim,
+    DedupStore,
+    DocEntry,
+    StoreCorruptError,
+    StoreMismatchError,
+    UrlState,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     from newscrawl.dedup.store import StoredRecord
 
@@ -287,17 +295,19 @@ class SQLiteStore(DedupStore):
         self._conn = sqlite3.connect(
             self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
         )
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")  # FULL for flushes, see write()
-        # Checkpoint every ~128 MB of WAL rather than 4 MB: pages rewritten between two
-        # checkpoints are copied into the database once. Every new text's claim is a commit of
-        # its own, so a smaller WAL checkpoints often and copies ever more distinct pages as the
-        # tables grow (bench-dedup, 1M documents: last/first 100k 0.80 at 32 MB, 0.93 here).
-        self._conn.execute("PRAGMA wal_autocheckpoint=32768")
-        self._conn.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
-        with self._transaction():
-            for statement in _SCHEMA.split(";")[:-1]:
-                self._conn.execute(statement)
+        with self._reporting_damage():
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")  # FULL for flushes, see write()
+            # Checkpoint every ~128 MB of WAL rather than 4 MB: pages rewritten between two
+            # checkpoints are copied into the database once. Every new text's claim is a commit
+            # of its own, so a smaller WAL checkpoints often and copies ever more distinct pages
+            # as the tables grow (bench-dedup, 1M documents: last/first 100k 0.80 at 32 MB,
+            # 0.93 here).
+            self._conn.execute("PRAGMA wal_autocheckpoint=32768")
+            self._conn.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
+            with self._transaction():
+                for statement in _SCHEMA.split(";")[:-1]:
+                    self._conn.execute(statement)
         self._index: _BandIndex | None = None
         self._version = -1  # data_version at the last refresh()
         self._index_stale = True  # the band index misses rows committed since
@@ -310,9 +320,26 @@ class SQLiteStore(DedupStore):
     def _transaction(self) -> _Transaction:
         return _Transaction(self._conn)
 
+    @contextlib.contextmanager
+    def _reporting_damage(self) -> Iterator[None]:
+        """Turn SQLite's "not a database" and "malformed" errors into `StoreCorruptError`."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", None) not in (
+                sqlite3.SQLITE_NOTADB,
+                sqlite3.SQLITE_CORRUPT,
+            ):
+                raise
+            self._conn.close()
+            raise StoreCorruptError(
+                f"{self.path}: the dedup store is damaged ({exc}); move it away and rebuild it "
+                "from the written files with `scrapy rebuildstore`"
+            ) from exc
+
     def bind(self, fingerprint_params: str) -> None:
         wanted = {"schema": SCHEMA_VERSION, "fingerprints": fingerprint_params}
-        with self._transaction():
+        with self._reporting_damage(), self._transaction():
             for key, value in wanted.items():
                 self._conn.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value)
@@ -527,7 +554,12 @@ class SQLiteStore(DedupStore):
 
 
 class _Transaction:
-    """`BEGIN IMMEDIATE` ... `COMMIT`, or `ROLLBACK` when the body raises."""
+    """`BEGIN IMMEDIATE` ... `COMMIT`, or `ROLLBACK` when the body or the `COMMIT` raises.
+
+    A failed `COMMIT` (disk full, I/O error) can leave the transaction open, holding the write
+    lock against every other crawl: it is always rolled back, so the connection is usable and
+    the caller can try the same write again later.
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
@@ -536,4 +568,16 @@ class _Transaction:
         self._conn.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
-        self._conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        if exc_type is None:
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.Error:
+                self._rollback()
+                raise
+            return
+        self._rollback()
+
+    def _rollback(self) -> None:
+        # SQLite rolls some failed transactions back itself; a ROLLBACK then has nothing to end.
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")

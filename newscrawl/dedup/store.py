@@ -37,6 +37,11 @@ class StoreMismatchError(RuntimeError):
     """The store was built with other fingerprint parameters than the ones asked for."""
 
 
+class StoreCorruptError(RuntimeError):
+    """The store cannot be read: not a database, or a damaged one. Its message names the store
+    and says how to rebuild it from the written files."""
+
+
 @dataclass(frozen=True)
 class UrlState:
     """What a store knows about one canonical URL: its latest written revision."""

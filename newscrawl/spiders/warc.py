@@ -73,5 +73,4 @@ class WarcSpider(scrapy.Spider):
             status=record.status,
             headers=record.headers,
             fetched_at=record.fetched_at,
-            discovery={"via": "warc"},
         )
