@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPIDER ?=
 EVAL_DIR ?= ../shared/eval
 
-.PHONY: install demo test lint format eval bench bench-dedup crawl clean
+.PHONY: redis-server chromium install demo test lint format eval bench bench-dedup crawl clean
 
 install: $(STAMP)
 
@@ -15,10 +15,22 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=23"
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	command -v redis-server >/dev/null || $(MAKE) redis-server
+	command -v chromium >/dev/null || $(MAKE) chromium
 	touch $(STAMP)
 
+# The shared mode's tests run a real Redis (README "Past one machine"): Debian's package.
+redis-server:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
+
+# The report's test opens it in a real headless browser (README "Report"): Debian's Chromium.
+chromium:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
 demo: $(STAMP)
-	$(BIN)/python scripts/demo.py
+	$(BIN)/python -m scripts.demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -32,14 +44,15 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 eval: $(STAMP)
-	$(BIN)/python scripts/eval_extraction.py --eval-dir $(EVAL_DIR)
-	$(BIN)/python scripts/eval_datelines.py --eval-dir $(EVAL_DIR)
+	$(BIN)/python -m scripts.eval_extraction --eval-dir $(EVAL_DIR)
+	$(BIN)/python -m scripts.eval_l3s --eval-dir $(EVAL_DIR)
+	$(BIN)/python -m scripts.eval_datelines --eval-dir $(EVAL_DIR)
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m scripts.bench --eval-dir $(EVAL_DIR)
 
 bench-dedup: $(STAMP)
-	$(BIN)/python scripts/bench_dedup.py
+	$(BIN)/python -m scripts.bench_dedup
 
 crawl: $(STAMP)
 	$(BIN)/scrapy cronrun $(SPIDER)

@@ -45,12 +45,23 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from newscrawl.agencies import (
+    AGENCIES,
+    ANADOLU,
+    NO_SEPARATOR_AGENCIES,
+    SLASH_AGENCY_PATTERN,
+    canonical_agency,
+    is_credit,
+)
+
 # How far (in days) a year-less dateline date may sit from the reference date and still be
 # trusted; wire stories are dated the day they are filed, pages are published within weeks.
 MAX_DATE_DISTANCE_DAYS = 45
 # Longest text allowed before the agency: a byline, a multi-city place, a region and a date
 # fit in 120 characters; the bound also keeps every regex linear on a 100 kB paragraph.
 MAX_HEAD_CHARS = 120
+# Longest credit of another wire in its parenthesis ("Multichannel News", "Hollywood Reporter").
+MAX_CREDIT_CHARS = 40
 # Longest parenthesised state in an ANI place ("Srinagar (Jammu and Kashmir) [India]").
 MAX_STATE_CHARS = 40
 # Longest text allowed before a house dateline's separator ("BEIRUT, Lebanon, June 2 —").
@@ -71,43 +82,19 @@ MAX_ANADOLU_PLACE_WORDS = 3
 # Years a dateline may print (AFP wire form); anything else is not a year.
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
-# Agencies whose datelines may run straight into the text with no separator at all.
-NO_SEPARATOR_AGENCIES = frozenset({"PTI", "IANS", "ANI"})
-
-# Printed agency name -> canonical name. Only these, in parentheses (or TASS's slashes), make an
-# agency dateline; any other parenthesised acronym ("(RNC)", "(AAPL.O)") is ordinary text.
-AGENCIES: dict[str, str] = {
-    "AP": "AP",
-    "Reuters": "Reuters",
-    "REUTERS": "Reuters",
-    "Reuters Health": "Reuters",
-    "Reuters Breakingviews": "Reuters",
-    "AFP": "AFP",
-    "UPI": "UPI",
-    "Bloomberg": "Bloomberg",
-    "dpa": "dpa",
-    "DPA": "dpa",
-    "dpa-AFX": "dpa",
-    "Xinhua": "Xinhua",
-    "XINHUA": "Xinhua",
-    "PTI": "PTI",
-    "IANS": "IANS",
-    "ANI": "ANI",
-    "Yonhap": "Yonhap",
-    "Kyodo": "Kyodo",
-    "TASS": "TASS",
-    "ITAR-TASS": "TASS",
-    "Itar-Tass": "TASS",
-    "EFE": "EFE",
-    "AA": "Anadolu",
-    "Anadolu": "Anadolu",
-}
-ANADOLU = "Anadolu"
 
 # Words that name an agency, never a place: "Xinhua News Agency (Xinhua)", "Agencia EFE (EFE)".
 _AGENCY_WORDS = frozenset(
     {"agence", "agencia", "agency", "associated", "press"} | {n.lower() for n in AGENCIES.values()}
 )
+# Words of an organisation's name, never of a place: with another wire's credit, "Apple Inc
+# (AAPL) - Shares rose" must not read as a dateline.
+_ORGANISATION_WORDS_TEXT = (
+    "inc corp co ltd llc plc ag sa nv group holdings company party committee council association "
+    "union organization organisation institute university commission department ministry bank "
+    "authority board fund foundation federation league club team shares stock index"
+)
+_ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS_TEXT.split())
 # Lower-case words that may sit inside a place name ("Rio de Janeiro", "Dar es Salaam").
 _PLACE_CONNECTOR_RE = re.compile(
     r"d[aeiou]s?|del|la|las|le|les|los|el|al|es|of|and|upon|on|am|an|der|den|sur|en|y|van|von"
@@ -178,8 +165,20 @@ def _alternation(words: Iterable[str]) -> str:
 _AGENCY_DATELINE_RE = re.compile(
     rf"(?P<head>[^()\n]{{0,{MAX_HEAD_CHARS}}}?"
     rf"(?:\([^()\n]{{1,{MAX_STATE_CHARS}}}\)[^\S\n]*\[[^()\n]{{0,{MAX_HEAD_CHARS}}}?)?)"
-    rf"(?:\((?P<agency>{_alternation(AGENCIES)})\)|/(?P<tass>TASS)/)"
+    rf"(?:\((?P<agency>{_alternation(AGENCIES)})\)|/(?P<slash>{SLASH_AGENCY_PATTERN})/)"
 )
+# Another wire's credit in the same place: the first parenthesis after the head, whatever it
+# holds; `is_credit` and the stricter checks of `agency_dateline_at` decide.
+_CREDIT_DATELINE_RE = re.compile(
+    rf"(?P<head>[^()\n]{{0,{MAX_HEAD_CHARS}}}?)\((?P<credit>[^()\n]{{1,{MAX_CREDIT_CHARS}}})\)"
+)
+# Separators another wire's credit must be followed by: dashes only (a colon or nothing after
+# "(Name)" is as often prose: "the party (Likud): ...").
+_CREDIT_SEPARATORS = frozenset({"â€”", "â€“", "--", "—", "–", "―", "-", "_"})
+# A dash left at the end of a head ("St. Petersburg, FL -- (Sports Network)", "SAN JOSE,
+# Calif.--(BUSINESS WIRE)--"): the place's own separator, printed before the credit; and AP's
+# stray comma ("GAZA CITY, Gaza Strip, (AP) -").
+_TRAILING_DASH_RE = re.compile(r"[^\S\n]*(?:--|[-—–―,])[^\S\n]*$")
 # A house dateline: a short head up to the first dash. The head cannot contain brackets, colons
 # or dash-like characters, so the first separator decides; a hyphen or underscore separates
 # only with a space before it, so "WINSTON-SALEM" stays one word. No colon: see the docstring.
@@ -283,7 +282,7 @@ def find_dateline(
     end = text.find("\n", start)
     end = len(text) if end == -1 else end
     return (
-        _agency_dateline(text, start, end, reference)
+        agency_dateline_at(text, start, end, reference)
         or _house_dateline(text, start, end, reference)
         or _anadolu_dateline(text, start, end, agency_hint)
     )
@@ -313,22 +312,51 @@ def _first_paragraph_start(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-def _agency_dateline(
+def agency_dateline_at(
     text: str, start: int, end: int, reference: datetime.date | None
 ) -> Dateline | None:
+    """The agency dateline starting exactly at `start` in the line `text[start:end]`, or None.
+
+    A known agency (AGENCIES) in parentheses or slashes, or another wire's credit in the
+    strong shape only: a place (or nothing) before it, a dash after it, a new sentence (or the
+    end of the line) after the dash.
+    """
     match = _AGENCY_DATELINE_RE.match(text, start, end)
-    if match is None:
+    if match is not None:
+        printed = match["agency"] or match["slash"]
+        return _agency_fields(text, start, end, match, printed, reference, known=True)
+    match = _CREDIT_DATELINE_RE.match(text, start, end)
+    if match is None or not is_credit(match["credit"]):
         return None
-    printed = match["agency"] or match["tass"]
-    agency = AGENCIES[printed]
-    raw_end = _separator_end(text, match.end(), end, agency)
+    return _agency_fields(text, start, end, match, match["credit"], reference, known=False)
+
+
+def _agency_fields(
+    text: str,
+    start: int,
+    end: int,
+    match: re.Match[str],
+    printed: str,
+    reference: datetime.date | None,
+    *,
+    known: bool,
+) -> Dateline | None:
+    agency = canonical_agency(printed)
+    raw_end = _separator_end(text, match.end(), end, agency, strict=not known)
     if raw_end is None:
         return None
-    head, date = _split_date(match["head"], reference)
+    head, date = _split_date(_TRAILING_DASH_RE.sub("", match["head"]), reference)
     location = None
     if head:
-        location = _byline_place(head) if head.startswith(("By ", "BY ")) else head
-        if location is None or not _is_place(location) or _expands(location, printed):
+        byline = head.startswith(("By ", "BY "))
+        if byline and not known:
+            return None  # "By NAME, NFL Editor -- (Sports Network)": the lead finds these
+        location = _byline_place(head) if byline else head
+        if location is None and date is not None and _is_byline(head):
+            location = ""  # "By Heather Smith Jan. 11 (Bloomberg) --": byline, date, no place
+        elif location is None or not _is_place(location) or _expands(location, printed):
+            return None
+        if location and not known and _names_organisation(location):
             return None
     return Dateline(
         raw=text[start:raw_end],
@@ -376,14 +404,32 @@ def _anadolu_dateline(text: str, start: int, end: int, agency_hint: str | None) 
     return Dateline(raw=paragraph, location=_normalize(paragraph), date=None, agency=ANADOLU)
 
 
-def _separator_end(text: str, pos: int, end: int, agency: str) -> int | None:
-    """Where the dateline ends after the agency at `pos`: after its separator, if any."""
+def _separator_end(
+    text: str, pos: int, end: int, agency: str, *, strict: bool = False
+) -> int | None:
+    """Where the dateline ends after the agency at `pos`: after its separator, if any.
+
+    `strict` (another wire's credit): only a dash separates, and a new sentence or the end of
+    the line must follow it.
+    """
     match = _SEPARATOR_RE.match(text, pos, end)
+    if strict:
+        if match is None or match["sep"] not in _CREDIT_SEPARATORS:
+            return None
+        after = _GAP_RE.match(text, match.end(), end).end()
+        if after < end and not _starts_sentence(text[after]):
+            return None
+        if match.end() < end and not text[match.end()].isspace():
+            return None
+        return match.end()
     if match is not None:
         after = match.end()
         if after == end or text[after].isspace():
             return after
-        if match["sep"] in _GLUABLE_SEPARATORS and _starts_sentence(text[after]):
+        # "(AP) -The": a spaced hyphen glued to a capital is a separator too, on old AP pages.
+        spaced_hyphen = match["sep"] == "-" and match.start("sep") > pos
+        gluable = match["sep"] in _GLUABLE_SEPARATORS or spaced_hyphen
+        if gluable and _starts_sentence(text[after]):
             return after
         if match["sep"] not in (".", ":"):
             return None
@@ -433,8 +479,23 @@ def _byline_place(head: str) -> str | None:
     return None
 
 
+def _is_byline(head: str) -> bool:
+    """A byline and nothing else: "By Jane Roe", "By Tom Ashby and Sam Poe"."""
+    words = head.split()[1:]
+    return 0 < len(words) <= MAX_BYLINE_WORDS and all(map(_is_name_word, words))
+
+
+def _names_organisation(place: str) -> bool:
+    return any(w.lower().strip(".,") in _ORGANISATION_WORDS for w in place.split())
+
+
 def _is_name_word(word: str) -> bool:
     return word[:1].isupper() or bool(_PLACE_CONNECTOR_RE.fullmatch(word))
+
+
+def is_place(text: str) -> bool:
+    """Whether `text` reads as a dateline's place ("HAYWARD, Calif.", "Charlotte, NC")."""
+    return _is_place(_normalize(text))
 
 
 def _is_place(place: str) -> bool:
@@ -462,6 +523,8 @@ def _is_capitalised_words(words: list[str]) -> bool:
     # A place starts and ends with a name: "Port of Spain", never "The of".
     if not words or not _is_capitalised(words[0]) or not _is_capitalised(words[-1]):
         return False
+    if _NOT_PLACE_WORD_RE.fullmatch(words[0].upper()):
+        return False  # "In Paris (AP) —" and "It (AP)" are prose, not places
     return all(_is_capitalised(w) or _PLACE_CONNECTOR_RE.fullmatch(w) for w in words)
 
 

@@ -11,6 +11,8 @@ import re
 
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from newscrawl.reasons import Reason
+
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml")
 # Binary data (images, PDFs, archives) has NUL bytes early on; text in any charset but UTF-16
 # does not.
@@ -26,7 +28,7 @@ _MARKUP_START = re.compile(
 class Unreadable(ValueError):
     """A response that is not a decodable HTML page; `reason` is the stats key."""
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: Reason, detail: str) -> None:
         super().__init__(detail)
         self.reason = reason
 
@@ -44,18 +46,18 @@ def _strict(body: bytes, encoding: str | None) -> str | None:
 def check_html(body: bytes, content_type: str | None) -> None:
     """Raise `Unreadable` for an empty, binary or non-HTML body."""
     if not body.strip():
-        raise Unreadable("empty", "empty response body")
+        raise Unreadable(Reason.EMPTY, "empty response body")
     if b"\x00" in body[:BINARY_SNIFF_BYTES] and not body.startswith(
         (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     ):
-        raise Unreadable("binary", "binary response body")
+        raise Unreadable(Reason.BINARY, "binary response body")
     mime = (content_type or "").split(";")[0].strip().lower()
     if mime in HTML_CONTENT_TYPES:
         return
     if mime and mime not in ("text/plain", "application/octet-stream"):
-        raise Unreadable("not_html", f"content type {mime}")
+        raise Unreadable(Reason.NOT_HTML, f"content type {mime}")
     if not _MARKUP_START.match(body[:BINARY_SNIFF_BYTES]):
-        raise Unreadable("not_html", "body does not look like HTML")
+        raise Unreadable(Reason.NOT_HTML, "body does not look like HTML")
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
@@ -80,5 +82,5 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     if text.count("\ufffd") > MAX_REPLACEMENT_SHARE * len(text):
         text = body.decode("cp1252", errors="replace")
         if text.count("\ufffd") > MAX_REPLACEMENT_SHARE * len(text):
-            raise Unreadable("undecodable", "body decodes in no known charset")
+            raise Unreadable(Reason.UNDECODABLE, "body decodes in no known charset")
     return text

@@ -2,15 +2,21 @@
 
 Pure functions over bytes. Scrapy's own sitemap parser drops the Google News `news:*`
 sub-elements (publication date, title), which we want before download, so we read them here.
+One bad entry costs that entry only: it is left out and counted in `Listing.errors`.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
-from dataclasses import dataclass
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -23,10 +29,35 @@ _PARSER_OPTIONS = {
     "recover": True,
     "remove_comments": True,
 }
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.DOTALL | re.IGNORECASE)
+
+# Namespaces whose elements we read. A sitemap without a namespace is read as well (old
+# generators omit it); any other namespace (image:, video:, media:) is never taken for ours.
+SITEMAP_NS = (
+    "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "http://www.google.com/schemas/sitemap/0.84",
+)
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+RSS1_NS = "http://purl.org/rss/1.0/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+
+
+def _names(local: str, *namespaces: str) -> tuple[str, ...]:
+    """Clark names (`{ns}local`) of one element in each namespace, `""` meaning none."""
+    return tuple(f"{{{ns}}}{local}" if ns else local for ns in namespaces)
+
+
+_SM = ("", *SITEMAP_NS)
+_RSS = ("", RSS1_NS)
 
 
 class DiscoveryError(ValueError):
-    """A sitemap or feed that cannot be read at all."""
+    """A sitemap or feed that cannot be read at all; `kind` names why (a stats key)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -40,6 +71,14 @@ class Candidate:
     is_index: bool = False  # a child sitemap of a sitemap index, not an article
 
 
+@dataclass
+class Listing:
+    """What one sitemap or feed holds: its candidates, and the entries skipped, by kind."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+
+
 def maybe_gunzip(body: bytes, max_size: int) -> bytes:
     """Decompress gzip bodies (`sitemap.xml.gz`), refusing to inflate past `max_size` bytes."""
     if not body.startswith(b"\x1f\x8b"):
@@ -47,21 +86,31 @@ def maybe_gunzip(body: bytes, max_size: int) -> bytes:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
             data = stream.read(max_size + 1)
-    except (OSError, EOFError) as exc:
-        raise DiscoveryError(f"corrupt gzip: {exc}") from exc
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DiscoveryError("corrupt_gzip", f"corrupt gzip: {exc}") from exc
     if len(data) > max_size:
-        raise DiscoveryError(f"decompressed size exceeds {max_size} bytes")
+        raise DiscoveryError("too_large", f"decompressed size exceeds {max_size} bytes")
     return data
+
+
+def _without_doctype(body: bytes) -> bytes:
+    """The document without its DOCTYPE (and internal DTD subset), which no sitemap needs.
+
+    Even with entity resolution off, libxml2 stops at its entity-amplification limit (billion
+    laughs), and `recover` then loses every entry after the reference. Without the subset the
+    references are undefined: each costs its own text, not the rest of the document.
+    """
+    return _DOCTYPE.sub(b"", body, count=1)
 
 
 def _root(body: bytes) -> etree._Element:
     parser = etree.XMLParser(**_PARSER_OPTIONS)
     try:
-        root = etree.fromstring(body.strip(), parser=parser)
+        root = etree.fromstring(_without_doctype(body.strip()), parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise DiscoveryError(f"not XML: {exc}") from exc
+        raise DiscoveryError("not_xml", f"not XML: {exc}") from exc
     if root is None:
-        raise DiscoveryError("empty or unparseable XML document")
+        raise DiscoveryError("not_xml", "empty or unparseable XML document")
     return root
 
 
@@ -69,42 +118,72 @@ def _local(tag: object) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
-def _child_text(element: etree._Element, *names: str) -> str | None:
-    """Text of the first descendant whose local name is in `names` (namespace-agnostic)."""
-    for child in element.iter():
-        if _local(child.tag) in names and child.text and child.text.strip():
+def _child_text(element: etree._Element, names: tuple[str, ...]) -> str | None:
+    """Text of the first descendant whose qualified name is in `names` (Clark notation)."""
+    for child in element.iter(*names):
+        if child.text and child.text.strip():
             return child.text.strip()
     return None
 
 
-def parse_sitemap(body: bytes) -> list[Candidate]:
-    """Candidates of a sitemap, news sitemap or sitemap index.
+def entry_url_problem(url: str) -> str | None:
+    """Why a listed URL cannot be fetched (a `discovery_error` kind), or None when it can.
+
+    >>> [entry_url_problem(u) for u in ("https://a.example/x", "/x", "http://a.example:99999/")]
+    [None, 'relative_url', 'bad_url']
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port out of range or not a number
+    except ValueError:
+        return "bad_url"
+    if not parts.scheme and not parts.netloc:
+        return "relative_url"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "bad_url"
+    return None
+
+
+def _date(element: etree._Element, names: tuple[str, ...], errors: Counter[str]) -> str | None:
+    try:
+        return normalize_date(_child_text(element, names))
+    except OverflowError:  # 9999-12-31T23:59:59-12:00 is past the last moment UTC can hold
+        errors["bad_date"] += 1
+        return None
+
+
+def _add(listing: Listing, url: str | None, **fields: Any) -> None:
+    if not url:
+        return
+    problem = entry_url_problem(url)
+    if problem:
+        listing.errors[problem] += 1
+        return
+    listing.candidates.append(Candidate(url=url, **fields))
+
+
+def parse_sitemap(body: bytes) -> Listing:
+    """Candidates of a sitemap, news sitemap or sitemap index; a bad entry costs that entry only.
 
     >>> xml = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://a.example/x</loc></url></urlset>'
-    >>> parse_sitemap(xml)[0].url
+    >>> parse_sitemap(xml).candidates[0].url
     'https://a.example/x'
     """
     root = _root(body)
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):
-        raise DiscoveryError(f"not a sitemap: root element <{kind}>")
-    entries = []
-    for node in root:
-        if _local(node.tag) not in ("url", "sitemap"):
-            continue
-        loc = _child_text(node, "loc")
-        if not loc:
-            continue
-        entries.append(
-            Candidate(
-                url=loc,
-                lastmod=normalize_date(_child_text(node, "lastmod")),
-                title=_child_text(node, "title"),
-                published=normalize_date(_child_text(node, "publication_date")),
-                is_index=kind == "sitemapindex",
-            )
+        raise DiscoveryError("not_sitemap", f"not a sitemap: root element <{kind}>")
+    listing = Listing()
+    for node in root.iterchildren(*_names("url", *_SM), *_names("sitemap", *_SM)):
+        _add(
+            listing,
+            _child_text(node, _names("loc", *_SM)),
+            lastmod=_date(node, _names("lastmod", *_SM), listing.errors),
+            title=_child_text(node, _names("title", NEWS_NS)),
+            published=_date(node, _names("publication_date", NEWS_NS), listing.errors),
+            is_index=kind == "sitemapindex",
         )
-    return entries
+    return listing
 
 
 def normalize_date(value: str | None) -> str | None:
@@ -112,7 +191,8 @@ def normalize_date(value: str | None) -> str | None:
 
     One story is often listed in both a sitemap (W3C datetime, any offset) and a feed (RFC 822):
     the one fetched first must not decide how its dates are written. A bare date stays a date
-    (it has no time to convert), an unreadable value stays as written.
+    (it has no time to convert), an unreadable value stays as written. A date that UTC cannot
+    hold raises `OverflowError`.
 
     >>> normalize_date("2024-03-07T10:00:00+01:00"), normalize_date("Thu, 07 Mar 2024 09:00:00 GMT")
     ('2024-03-07T09:00:00Z', '2024-03-07T09:00:00Z')
@@ -133,50 +213,41 @@ def normalize_date(value: str | None) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def parse_feed(body: bytes) -> list[Candidate]:
-    """Candidates of an RSS 2.0 / RSS 1.0 or Atom feed.
+def parse_feed(body: bytes) -> Listing:
+    """Candidates of an RSS 2.0 / RSS 1.0 or Atom feed; a bad entry costs that entry only.
 
     >>> rss = b'<rss><channel><item><link>https://a.example/1</link><title>T</title></item></channel></rss>'
-    >>> parse_feed(rss)[0].title
+    >>> parse_feed(rss).candidates[0].title
     'T'
     """
     root = _root(body)
     kind = _local(root.tag)
-    entries = []
+    listing = Listing()
     if kind == "feed":
-        for entry in root:
-            if _local(entry.tag) != "entry":
-                continue
+        for entry in root.iterchildren(f"{{{ATOM_NS}}}entry", "entry"):
             link = None
-            for node in entry:
-                if _local(node.tag) == "link" and node.get("rel", "alternate") == "alternate":
-                    link = node.get("href")
+            for node in entry.iterchildren(f"{{{ATOM_NS}}}link", "link"):
+                if node.get("rel", "alternate") == "alternate":
+                    link = (node.get("href") or "").strip()
                     break
-            if link:
-                entries.append(
-                    Candidate(
-                        url=link.strip(),
-                        lastmod=normalize_date(_child_text(entry, "updated")),
-                        title=_child_text(entry, "title"),
-                        published=normalize_date(_child_text(entry, "published")),
-                    )
-                )
-        return entries
-    if kind not in ("rss", "RDF"):
-        raise DiscoveryError(f"not a feed: root element <{kind}>")
-    for item in root.iter():
-        if _local(item.tag) != "item":
-            continue
-        link = _child_text(item, "link") or _child_text(item, "guid")
-        if not link:
-            continue
-        published = normalize_date(_child_text(item, "pubDate") or _child_text(item, "date"))
-        entries.append(
-            Candidate(
-                url=link,
-                lastmod=normalize_date(_child_text(item, "updated")) or published,
-                title=_child_text(item, "title"),
-                published=published,
+            _add(
+                listing,
+                link,
+                lastmod=_date(entry, _names("updated", ATOM_NS, ""), listing.errors),
+                title=_child_text(entry, _names("title", ATOM_NS, "")),
+                published=_date(entry, _names("published", ATOM_NS, ""), listing.errors),
             )
+        return listing
+    if kind not in ("rss", "RDF"):
+        raise DiscoveryError("not_feed", f"not a feed: root element <{kind}>")
+    for item in root.iter(*_names("item", *_RSS)):
+        link = _child_text(item, _names("link", *_RSS)) or _child_text(item, ("guid",))
+        published = _date(item, ("pubDate", f"{{{DC_NS}}}date"), listing.errors)
+        _add(
+            listing,
+            link,
+            lastmod=_date(item, (f"{{{ATOM_NS}}}updated",), listing.errors) or published,
+            title=_child_text(item, _names("title", *_RSS)),
+            published=published,
         )
-    return entries
+    return listing

@@ -17,7 +17,7 @@ import fcntl
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +27,9 @@ from newscrawl.items import Article
 
 PART_SUFFIX = ".part"
 # Only JSONL parts are recovered: other temporary files (the manifest's) share the folder.
-PART_PATTERN = "*.jsonl" + PART_SUFFIX
+# Files written beside a run's JSONL that hold other lines (newscrawl.exclusions): each kind is
+# recovered by its own writer (`suffix=`), never as a run's records.
+SIDECAR_SUFFIXES = (".excluded.jsonl",)
 QUARANTINE_SUFFIX = ".quarantine"
 RECOVERY_LOCK = ".recovery.lock"
 
@@ -161,7 +163,17 @@ def record_problem(record: object) -> str | None:
     return None
 
 
-def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
+def json_object_problem(record: object) -> str | None:
+    """Why a decoded sidecar line is no record of its kind: only JSON objects are."""
+    return None if isinstance(record, dict) else "not a JSON object"
+
+
+LineCheck = Callable[[object], str | None]
+
+
+def parse_line(
+    raw: bytes, check: LineCheck = record_problem
+) -> tuple[dict[str, Any] | None, str | None]:
     """One JSONL line as `(record, None)`, or `(None, why it is no valid record)`.
 
     >>> parse_line(b"[1, 2]")
@@ -173,11 +185,13 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
         return None, "not UTF-8"
     except ValueError as exc:
         return None, f"not JSON ({exc})"
-    problem = record_problem(record)
+    problem = check(record)
     return (None, problem) if problem else (record, None)
 
 
-def read_records(data: bytes) -> tuple[list[tuple[bytes, dict[str, Any]]], list[dict[str, Any]]]:
+def read_records(
+    data: bytes, check: LineCheck = record_problem
+) -> tuple[list[tuple[bytes, dict[str, Any]]], list[dict[str, Any]]]:
     """Split whole JSONL lines into valid `(line, record)` pairs and rejects (`line` number,
     `reason`, `content`)."""
     good: list[tuple[bytes, dict[str, Any]]] = []
@@ -185,7 +199,7 @@ def read_records(data: bytes) -> tuple[list[tuple[bytes, dict[str, Any]]], list[
     for number, raw in enumerate(data.splitlines(), start=1):
         if not raw.strip():
             continue
-        record, problem = parse_line(raw)
+        record, problem = parse_line(raw, check)
         if record is not None:
             good.append((raw + b"\n", record))
         else:
@@ -204,11 +218,13 @@ def _write_durably(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _recover_one(part: Path, handle: Any) -> tuple[Path, list[dict[str, Any]]] | None:
+def _recover_one(
+    part: Path, handle: Any, check: LineCheck
+) -> tuple[Path, list[dict[str, Any]]] | None:
     """Promote one locked `.part` file; return its final path and records, or None if empty."""
     data = handle.read()
     data = data[: data.rfind(b"\n") + 1]  # a partial last line is a record never marked written
-    good, bad = read_records(data)
+    good, bad = read_records(data, check)
     final = part.with_name(part.name.removesuffix(PART_SUFFIX))
     if bad:
         rejects = "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in bad)
@@ -242,8 +258,13 @@ def quarantined(final: Path) -> Path:
     return final.with_name(final.name + QUARANTINE_SUFFIX)
 
 
-def recover_partials(directory: Path) -> list[tuple[Path, list[dict[str, Any]]]]:
-    """Promote the `.jsonl.part` files of crashed runs in `directory` to final files.
+def recover_partials(
+    directory: Path, suffix: str = ".jsonl", check: LineCheck = record_problem
+) -> list[tuple[Path, list[dict[str, Any]]]]:
+    """Promote the `*<suffix>.part` files of crashed runs in `directory` to final files.
+
+    Sidecar files (`SIDECAR_SUFFIXES`) are recovered only when asked for by their suffix, and
+    their lines checked with `check` (for example `json_object_problem`).
 
     The partial last line is cut, the file is renamed to its final name, and its valid records
     are returned so the caller can mark them as written. Lines that are not valid records go to
@@ -252,7 +273,10 @@ def recover_partials(directory: Path) -> list[tuple[Path, list[dict[str, Any]]]]
     run's recovery, are left alone.
     """
     recovered = []
-    for part in sorted(directory.glob(PART_PATTERN)):
+    others = tuple(sidecar for sidecar in SIDECAR_SUFFIXES if sidecar != suffix)
+    for part in sorted(directory.glob(f"*{suffix}{PART_SUFFIX}")):
+        if part.name.removesuffix(PART_SUFFIX).endswith(others):
+            continue
         try:
             handle = open(part, "rb+")  # noqa: SIM115 - closed below, after the lock is checked
         except FileNotFoundError:  # promoted meanwhile by another run's recovery
@@ -264,7 +288,7 @@ def recover_partials(directory: Path) -> list[tuple[Path, list[dict[str, Any]]]]
                 continue  # a live run's file, or another recovery's
             if not _names_same_file(part, handle.fileno()):
                 continue  # promoted or removed between our open and our lock
-            result = _recover_one(part, handle)
+            result = _recover_one(part, handle, check)
         if result is not None:
             recovered.append(result)
     return recovered

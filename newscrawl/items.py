@@ -21,8 +21,7 @@ class Page:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)  # lower-cased names, selected headers
     fetched_at: str = ""  # ISO 8601 UTC time of the fetch (WARC-Date for archives)
-    discovery: dict[str, Any] = field(default_factory=dict)  # lastmod, news_title, via, ...
-    cached: bool = False  # served from Scrapy's HTTP cache (e.g. a 304 revalidation)
+    discovery: dict[str, Any] = field(default_factory=dict)  # lastmod, title, published
 
 
 @dataclass
@@ -43,7 +42,11 @@ class Article:
     published_from: str | None = None
     modified: str | None = None
     language: str | None = None
+    language_score: float | None = None  # the language identifier's confidence, 0 to 1
     word_count: int = 0
+    quality: dict[str, float] | None = None  # newscrawl.quality.quality_signals of `text`
+    free_access: bool | None = None  # JSON-LD isAccessibleForFree; None when not declared
+    tdm_reserved: bool = False  # text-and-data-mining rights reserved (W3C TDMRep)
     crawled_at: str = ""
     run_id: str = ""
     content_hash: str = ""

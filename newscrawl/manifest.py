@@ -1,7 +1,7 @@
 """The run manifest: a JSON file next to each run's JSONL saying what the run did.
 
-`build_manifest()` is pure; `RunManifest` is the Scrapy extension that writes it when the
-spider closes and logs the one-line summary.
+Pure: `build_manifest()` gathers it from the run's stats and files; `newscrawl.run.Run` writes it
+when the spider closes.
 """
 
 from __future__ import annotations
@@ -10,37 +10,17 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any
 
 import scrapy
 import trafilatura
-from scrapy import signals
 
 from newscrawl import __version__
-from newscrawl.runtime import get_run
+from newscrawl.dates import format_utc, utc_now
+from newscrawl.health import fault_counts, uncounted_errors
 
-if TYPE_CHECKING:
-    from scrapy import Spider
-    from scrapy.crawler import Crawler
-
-    from newscrawl.runtime import Run
-
-# Settings that change what is written: the manifest carries a digest of them, so two runs'
-# outputs are known to be comparable when their digests match.
-OUTPUT_SHAPING_SETTINGS = (
-    "DEDUP_MODE",
-    "DEDUP_NUM_PERM",
-    "DEDUP_BANDS",
-    "DEDUP_ROWS",
-    "DEDUP_THRESHOLD",
-    "DEDUP_SHINGLE_SIZE",
-    "DEDUP_WINDOW_DAYS",
-    "DEDUP_UNCHANGED_SIMILARITY",
-    "DOWNLOAD_MAXSIZE",
-    "ROBOTSTXT_OBEY",
-)
 DROPPED_PREFIX = "newscrawl/dropped/"
 
 
@@ -82,24 +62,34 @@ def summary_line(stats: Mapping[str, Any]) -> str:
 
 
 def build_manifest(
-    run: Run, spider: str, stats: Mapping[str, Any], reason: str, settings: Mapping[str, Any]
+    *,
+    run_id: str,
+    spider: str,
+    started_at: datetime,
+    files: list[tuple[Path, int]],
+    stats: Mapping[str, Any],
+    reason: str,
+    settings: Mapping[str, Any],
 ) -> dict[str, Any]:
-    files = [
-        {**entry, "sha256": sha256_file(Path(str(entry["path"])))}
-        for entry in run.files
-        if Path(str(entry["path"])).exists()
-    ]
+    """The manifest of a finished run. `settings` are those that change what is written: the
+    manifest carries a digest of them, so two runs' outputs are comparable when digests match."""
     return {
-        "run_id": run.run_id,
+        "run_id": run_id,
         "spider": spider,
-        "started_at": run.started_at.isoformat(timespec="seconds"),
-        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "started_at": format_utc(started_at),
+        "finished_at": utc_now(),
         "finish_reason": reason,
         "written": int(stats.get("newscrawl/written", 0)),
         "dropped": dropped_counts(stats),
         "skipped_already_written": int(stats.get("newscrawl/skipped/already_written", 0)),
         "errors": int(stats.get("log_count/ERROR", 0)),
-        "files": files,
+        "uncounted_errors": uncounted_errors(stats),
+        "faults": fault_counts(stats),
+        "files": [
+            {"path": str(path), "records": records, "sha256": sha256_file(path)}
+            for path, records in files
+            if path.exists()
+        ],
         "summary": summary_line(stats),
         "versions": {
             "newscrawl": __version__,
@@ -119,24 +109,3 @@ def write_json_atomically(path: Path, data: Mapping[str, Any]) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
-
-
-class RunManifest:
-    """Writes `<run>.manifest.json` beside the run's JSONL and logs the run summary."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
-
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        run = get_run(self.crawler)
-        stats = self.crawler.stats.get_stats()
-        settings = {name: self.crawler.settings.get(name) for name in OUTPUT_SHAPING_SETTINGS}
-        manifest = build_manifest(run, spider.name, stats, reason, settings)
-        path = run.output_path.with_name(run.output_path.stem + ".manifest.json")
-        write_json_atomically(path, manifest)
-        spider.logger.info("Run %s: %s (manifest: %s)", run.run_id, manifest["summary"], path)

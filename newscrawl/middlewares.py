@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import IgnoreRequest
 
-from newscrawl.runtime import get_run
+from newscrawl.run import run_of
 from newscrawl.spiders.base import ARTICLE_META
 from newscrawl.urls import canonicalize_url
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 class SkipWrittenUrlsMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.run = run_of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -31,7 +32,7 @@ class SkipWrittenUrlsMiddleware:
         if not request.meta.get(ARTICLE_META):
             return
         lastmod = request.meta.get("discovery", {}).get("lastmod")
-        deduplicator = get_run(self.crawler).deduplicator
+        deduplicator = self.run.deduplicator
         if deduplicator.url_written(canonicalize_url(request.url), lastmod):
             self.crawler.stats.inc_value("newscrawl/skipped/already_written")
             raise IgnoreRequest(f"already written: {request.url}")

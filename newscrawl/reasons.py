@@ -46,8 +46,9 @@ MEANINGS: dict[Reason, str] = {
     Reason.EMPTY_TEXT: "nothing was left of the text once cleanup and the dateline were taken out",
     Reason.EXTRACTION_ERROR: "the extractor failed on pathological markup",
     Reason.EXTRACTION_TIMEOUT: (
-        "extraction ran over `EXTRACT_TIMEOUT` (a runaway parser or regular expression); the "
-        "pages after it are not held up"
+        "extraction ran over `EXTRACT_TIMEOUT` CPU seconds (a runaway parser or regular "
+        "expression), or its worker hung past the crawl's deadline and was killed; the pages "
+        "after it are not held up"
     ),
     Reason.WORKER_CRASHED: (
         "the page killed its extraction worker process twice (a crash in a C parser, the OOM "

@@ -34,6 +34,16 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
+# A request given up on is counted (retry/max_reached, and by kind in its errback), so it is a
+# warning: ERROR lines are kept for what no counter explains (newscrawl.health).
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+# Untrusted sitemaps and feeds may list loopback, private or link-local addresses: refused
+# (counted as newscrawl/private_address_refused) unless this is True, e.g. for a local mirror.
+ALLOW_PRIVATE_ADDRESSES = False
+# Sitemap indexes: children read per index (newest lastmod first), and indexes nested in
+# indexes. Real news sites list tens of children; a bound stops a hostile index's fan-out.
+SITEMAP_MAX_CHILDREN = 500
+SITEMAP_MAX_DEPTH = 2
 # Scrapy 2.19 ships a RemoteControl extension, on by default, that runs code sent to a local
 # port; the telnet console is the older equivalent. Neither belongs on an unattended crawler.
 REMOTE_CONTROL_ENABLED = False
@@ -43,17 +53,27 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
 
+# newscrawl.shared_mode: hosts share one Redis when REDIS_URL is set (README "Past one machine").
+ADDONS = {"newscrawl.shared_mode.SharedMode": 0}
+REDIS_URL = ""
+# A worker on the shared frontier closes after this many seconds with nothing to do: long enough
+# for another worker to fetch and parse a sitemap index that refills the queue, short enough that
+# a cron run ends within a minute of the last page.
+SHARED_IDLE_CLOSE = 60
+
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
 # --- Stages ----------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    # First of all: a sitemap or feed cannot point the crawler at its own network.
+    "newscrawl.address_guard.PrivateAddressMiddleware": 40,
     # Before the robots/offsite checks' neighbours: a URL already written is never fetched.
     "newscrawl.middlewares.SkipWrittenUrlsMiddleware": 50,
 }
 ITEM_PIPELINES = {
-    "newscrawl.pipelines.ExtractPipeline": 100,
+    "newscrawl.extract_stage.ExtractPipeline": 100,
     "newscrawl.pipelines.DatelinePipeline": 200,
     "newscrawl.pipelines.EnrichPipeline": 300,
     "newscrawl.pipelines.DedupPipeline": 400,
@@ -70,35 +90,37 @@ OUTPUT_SYNC_EVERY = 50
 
 # drop: content duplicates are dropped; mark: written with duplicate_of; off: no content dedup.
 DEDUP_MODE = "drop"
-DEDUP_STORE_PATH = str(PROJECT_DIR / "output" / "dedup.sqlite")
-# Near-duplicates: MinHash over word shingles, LSH bands for candidates, containment to verify.
-# 128 one-byte MinHash values estimate Jaccard to about +-0.044 for 128 bytes per document.
-DEDUP_NUM_PERM = 128
-# 16 bands of 2 rows find a pair with probability 1-(1-J^2)^16: 99% at Jaccard 0.5, the
-# similarity of a wire copy trimmed to half. Explicit, never derived from a threshold.
-DEDUP_BANDS = 16
-DEDUP_ROWS = 2
-# Word 5-grams: unrelated stories rarely share one; a copy edit changes only a few.
-DEDUP_SHINGLE_SIZE = 5
-# Containment (overlap / shorter text): trimmed copies stay near 1.0 while their Jaccard
-# falls to 0.6; different stories about one event rarely share half their text.
-DEDUP_THRESHOLD = 0.8
-# Days a text stays a near-duplicate target; URL and exact-text keys are kept for good.
-DEDUP_WINDOW_DAYS = 90
-# A re-crawl of a written URL at least this similar (estimated Jaccard) is unchanged, not a
-# new revision: a fixed typo or leaked page furniture is not news.
-DEDUP_UNCHANGED_SIMILARITY = 0.95
+# Where the dedup state lives, as a URL whose scheme picks the store: sqlite:///relative/path
+# or sqlite:////absolute/path (embedded, one machine). DEDUP_STORE_PATH=path, the older
+# spelling, still works for now and logs a deprecation warning.
+DEDUP_STORE = "sqlite:///" + str(PROJECT_DIR / "output" / "dedup.sqlite")
+# Near-duplicate parameters (MinHash over word shingles, LSH bands, containment check): each
+# of DEDUP_NUM_PERM, DEDUP_BANDS, DEDUP_ROWS, DEDUP_SHINGLE_SIZE, DEDUP_THRESHOLD,
+# DEDUP_WINDOW_DAYS and DEDUP_UNCHANGED_SIMILARITY may be set here or with -s; unset, they keep
+# the defaults of newscrawl.dedup.deduplicator.NearDupParams, where each default's reason is.
 
 # --- Operation ---------------------------------------------------------------------------------
-EXTENSIONS["newscrawl.manifest.RunManifest"] = 500
+# The run: its id, output path, dedup store and manifest (newscrawl.run).
+EXTENSIONS["newscrawl.run.Run"] = 0
+EXTENSIONS["newscrawl.exclusions.ExclusionFile"] = 400
+# Write `<run>.excluded.jsonl`, every page not written and why (newscrawl.exclusions).
+EXCLUSIONS_ENABLED = True
+# `scrapy corpus`: the dataset folder (empty: `<OUTPUT_DIR>/corpus`), and records per Parquet
+# shard: 50,000 stories are about 100 MB of Parquet, a shard size the Hub and readers handle well.
+CORPUS_DIR = ""
+CORPUS_SHARD_RECORDS = 50_000
+# `scrapy report`: the report folder (empty: `<OUTPUT_DIR>/report`).
+REPORT_DIR = ""
 LOG_FORMATTER = "newscrawl.logformatter.NewsLogFormatter"
 # Extraction worker processes; unset (None) means one per core, 0 extracts in the crawl process.
 EXTRACT_WORKERS = None
 # The function that turns a page's bytes into extracted fields (`newscrawl.pagereader.read_page`
 # signature); swap it to plug in another extractor. It must be importable by worker processes.
 EXTRACT_FUNCTION = "newscrawl.pagereader.read_page"
-# Seconds a worker may spend on one page before it is dropped (`extraction_timeout`); 0 for no
-# limit. Pages take tens of milliseconds; only pathological markup comes near this.
+# CPU seconds a worker may spend on one page before it is dropped (`extraction_timeout`); 0 for
+# no limit. Pages take tens of milliseconds; only pathological markup comes near this. A worker
+# that gives no answer for EXTRACT_TIMEOUT + max(10, EXTRACT_TIMEOUT / 2) seconds of wall time (a
+# hang in C code, with signals blocked) is killed by the crawl process and replaced.
 EXTRACT_TIMEOUT = 60
 # A crawl with more ERROR log lines than this exits non-zero (see newscrawl.health).
 HEALTH_MAX_ERRORS = 50

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import urlsplit
 
 from newscrawl.cleanup import CleanupRules
 
@@ -109,3 +110,36 @@ SOURCES: dict[str, Source] = {
         ),
     )
 }
+
+
+def _host_of(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+
+
+def source_for_url(url: str, fallback: str | None = None) -> Source | None:
+    """The wire source whose site a URL is on, whichever spider fetched it.
+
+    Matches the host against each source's domains, `www.` and other subdomains included.
+    A host that is no source's (a mirror, the tests' mock site) falls back to the source named
+    `fallback`, the spider's own, when there is one.
+
+    >>> source_for_url("https://uk.reuters.com/article/x").name
+    'reuters'
+    >>> source_for_url("https://www.apnews.com/article/x-0123", fallback="warc") is None
+    False
+    >>> source_for_url("http://127.0.0.1:8080/article/x", fallback="upi").name
+    'upi'
+    >>> source_for_url("https://notreuters.com/x") is None
+    True
+    """
+    host = _host_of(url)
+    if host:
+        for source in SOURCES.values():
+            for domain in source.allowed_domains:
+                bare = domain.removeprefix("www.")
+                if host == bare or host.endswith("." + bare):
+                    return source
+    return SOURCES.get(fallback) if fallback else None

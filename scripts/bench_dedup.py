@@ -1,6 +1,6 @@
 """Measure deduplication accuracy and scale (`make bench-dedup`).
 
-Accuracy: the set built by tests/dedup_corpus.py (our own stories, syndicated copies, hard
+Accuracy: the set built by devtools/dedup_corpus.py (our own stories, syndicated copies, hard
 negatives) streamed through a `Deduplicator` in drop mode; prints precision and recall at the
 default threshold (target: recall >= 0.95 at precision >= 0.99) and a threshold sweep.
 
@@ -31,12 +31,12 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the accuracy set builder lives with the tests
+from devtools import dedup_corpus
+from newscrawl.dedup import Deduplicator, NearDupParams, SQLiteStore
+from newscrawl.urls import url_id
+from scripts.bench_dedup_redis import redis_scale
 
-from newscrawl.dedup import Deduplicator, NearDupParams, SQLiteStore  # noqa: E402
-from newscrawl.urls import url_id  # noqa: E402
-from tests import dedup_corpus  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CHUNK = 2_000  # documents generated ahead of each timed stretch
 WINDOW = 100_000  # first/last stretch compared for the flatness ratio
@@ -47,7 +47,7 @@ SYLLABLES = [c + v for c in "bcdfghjklmnprstvwz" for v in ("a", "e", "i", "o", "
 
 def accuracy(seed: int) -> bool:
     docs = dedup_corpus.build(copies_per_story=20, briefs=600, brief_copies=120, seed=seed)
-    print(f"== accuracy: {len(docs)} documents from tests/dedup_corpus.py (seed {seed}) ==")
+    print(f"== accuracy: {len(docs)} documents from devtools/dedup_corpus.py (seed {seed}) ==")
     print("   25 base stories x (1 + 20 syndicated copies); 600 template briefs + 120 copies")
     default = NearDupParams()
     passed = True
@@ -254,6 +254,10 @@ def main() -> int:
     parser.add_argument(
         "--store-dir", type=Path, default=ROOT / ".bench", help="parent of the run's store"
     )
+    parser.add_argument(
+        "--redis-docs", type=int, default=100_000, help="documents for the Redis store (0: skip)"
+    )
+    parser.add_argument("--redis-workers", type=int, default=1, help="workers sharing Redis")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
     args = parser.parse_args()
@@ -265,6 +269,9 @@ def main() -> int:
         # a store of its own: two runs at once must not delete or measure each other's file
         with tempfile.TemporaryDirectory(prefix="dedup-", dir=args.store_dir) as store_dir:
             ok &= scale(args.docs, args.flush_every, args.days, args.seed, Path(store_dir))
+        if args.redis_docs:
+            days = args.days * args.redis_docs / args.docs  # the same documents per day
+            ok &= redis_scale(args.redis_docs, days, args.seed, SyntheticStream, args.redis_workers)
     return 0 if ok else 1
 
 

@@ -23,7 +23,7 @@ def main() -> int:
     argv = [
         sys.executable, "-m", "scrapy", "crawl", "warc", "-a", f"path={ARCHIVE}",
         "-s", f"OUTPUT_DIR={DEMO_DIR}",
-        "-s", f"DEDUP_STORE_PATH={DEMO_DIR / 'dedup.sqlite'}",
+        "-s", f"DEDUP_STORE=sqlite:///{DEMO_DIR / 'dedup.sqlite'}",
         "-s", f"LOG_FILE={DEMO_DIR / 'demo.log'}",
     ]  # fmt: skip
     print("$", " ".join(argv[2:]))

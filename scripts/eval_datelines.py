@@ -1,6 +1,6 @@
 """Measure dateline parsing on the real wire pages of ../shared/eval.
 
-Usage: python scripts/eval_datelines.py --eval-dir ../shared/eval [--list]
+Usage: python -m scripts.eval_datelines --eval-dir ../shared/eval [--list]
 
 Pages (formats in ../shared/eval/README.md):
   aeb           all 181 pages; the expected `articleBody` decides which open with a dateline, so
@@ -13,17 +13,19 @@ summary + section headlines + paragraphs of its parser version (a publisher's pa
 date map one to one onto its version keys sorted by version).
 
 newscrawl's side is the real pipeline: `newscrawl.extraction.extract(html, url, rules)` (with the
-source's rules when the host belongs to a source), then `find_dateline` on its text with the
-reference date the dateline pipeline uses (published, else modified, else crawl time: fundus's
-crawl_date; aeb has none) and the agency hint of the page's source (a source's agency for its
-hosts; for a fundus wire publisher, the publisher's own agency, so AnadoluAjansi pages are read
-as an Anadolu source would read them).
+source's rules when the host belongs to a source), then `read_dateline` on its text (what the
+dateline stage runs) with the reference date the dateline pipeline uses (published, else
+modified, else crawl time: fundus's crawl_date; aeb has none) and the agency hint of the page's
+source (a source's agency for its hosts; for a fundus wire publisher, the publisher's own agency,
+so AnadoluAjansi pages are read as an Anadolu source would read them).
 
 The truth is derived here from the expected text, never from newscrawl.datelines, and is stored
 nowhere: it is recomputed from ../shared/eval on every run. Its rules are plain string rules,
 easy to audit by eye (`--list` prints every truth next to newscrawl's answer):
   agency   the earliest "(NAME)" (or "/TASS/") of a fixed agency table within the first
-           TRUTH_AGENCY_WINDOW characters of the dateline paragraph, whatever precedes it.
+           TRUTH_AGENCY_WINDOW characters of the dateline paragraph, whatever precedes it; else
+           another wire's credit as printed, when the paragraph opens with a place in capitals,
+           "(Credit) -" and a new sentence (OTHER_CREDIT_RE).
   location the text before the agency, cut into comma segments, minus trailing segments that are
            a date ("March 7", "10 abr", "2018"); None when nothing is left.
   date     month and day from that date segment; the year printed there, else the year of the
@@ -55,14 +57,14 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
-
-from evaldata import aeb_pages, fundus_pages
 
 from newscrawl.cleanup import CleanupRules
-from newscrawl.datelines import Dateline, find_dateline
+from newscrawl.dateline_lead import read_dateline
+from newscrawl.datelines import Dateline
 from newscrawl.extraction import Extracted, extract
-from newscrawl.sources import SOURCES
+from newscrawl.sources import source_for_url
+from scripts import eval_l3s_datelines
+from scripts.evaldata import aeb_pages, fundus_pages
 
 SETS = ("aeb", "fundus wire", "fundus other")
 WIRE_SETS = ("aeb", "fundus wire")  # the figures asked for; "fundus other" is extra
@@ -92,6 +94,12 @@ TRUTH_AGENCIES = {
     "Kyodo": "Kyodo",
     "EFE": "EFE",
 }
+# Another wire's credit (a broadcaster's, a sports wire's): a paragraph that opens with a place in
+# capitals and "(Credit) -", a capitalised name of one to four words, then a new sentence.
+OTHER_CREDIT_RE = re.compile(
+    r"^(?P<head>[A-Z][A-Z .,'’]{1,40}(?:,[^()]{1,30})?) "
+    r"\((?P<credit>[A-Z][\w&]*(?: [A-Z][\w&]*){0,3})\) (?:-|--|—|–|―) [A-Z\"“]"
+)
 TRUTH_AGENCY_WINDOW = 100  # a dateline's agency sits within its first hundred characters
 TRUTH_HOUSE_WINDOW = 60  # a house dateline's place and date fit in sixty characters
 HOUSE_SEPARATORS = (" — ", " – ", " -- ", ": ")
@@ -176,6 +184,14 @@ def main(argv: list[str] | None = None) -> int:
         if not truth.date_checked:
             unchecked.append(page.page_id)
     print_report(tallies, by_kind, misses, false_positives, unchecked)
+    l3s = args.eval_dir / "l3s"
+    if (l3s / "datelines.json").is_file():
+        outcomes = eval_l3s_datelines.run(l3s)
+        eval_l3s_datelines.report(outcomes)
+        for line in eval_l3s_datelines.misses(outcomes):
+            print(line)
+    else:
+        print(f"eval_datelines: no l3s set at {l3s}, its rows are left out")
     return 0
 
 
@@ -242,11 +258,8 @@ def _url_date(url: str | None) -> datetime.date | None:
 
 def _source(url: str | None) -> tuple[str | None, CleanupRules | None]:
     """(agency, cleanup rules) of the source whose host serves `url`, as the pipeline sees it."""
-    host = urlsplit(url or "").hostname or ""
-    for source in SOURCES.values():
-        if host in source.allowed_domains:
-            return source.agency, source.rules
-    return None, None
+    source = source_for_url(url or "")
+    return (source.agency, source.rules) if source else (None, None)
 
 
 # --- the truth, from the expected text --------------------------------------------------------
@@ -270,7 +283,11 @@ def _agency_truth(paragraph: str, page: Page) -> Truth | None:
     hits.append((window.find("/TASS/"), "TASS"))
     found = [(position, agency) for position, agency in hits if position >= 0]
     if not found:
-        return None
+        other = OTHER_CREDIT_RE.match(paragraph)
+        if other is None:
+            return None
+        location, date, checked = _place_and_date(other["head"], page)
+        return Truth("other credit", paragraph, other["credit"], location, date, checked)
     position, agency = min(found)
     location, date, checked = _place_and_date(paragraph[:position], page)
     return Truth("agency", paragraph, agency, location, date, checked)
@@ -335,7 +352,14 @@ def run_newscrawl(page: Page) -> tuple[Extracted | None, Dateline | None]:
     if extracted is None:
         return None, None
     reference = _iso_date(extracted.published) or _iso_date(extracted.modified) or page.crawled
-    return extracted, find_dateline(extracted.text, reference, agency_hint=page.hint)
+    reading = read_dateline(
+        extracted.text,
+        reference,
+        agency_hint=page.hint,
+        title=extracted.title,
+        element=extracted.dateline_element,
+    )
+    return extracted, reading.dateline
 
 
 def compare(truth: Truth, extracted: Extracted | None, dateline: Dateline | None) -> str | None:
@@ -371,10 +395,7 @@ def _why_none(truth: Truth, extracted: Extracted) -> str:
         if _same_words(lines[0], extracted.title)
         else _snippet(lines[0])
     )
-    return (
-        "find_dateline reads the first paragraph only, and the dateline paragraph is line "
-        f"{where + 1} of the extracted text; line 1 is {first}"
-    )
+    return f"the dateline paragraph is line {where + 1} of the extracted text; line 1 is {first}"
 
 
 def _same_words(line: str, title: str | None) -> bool:

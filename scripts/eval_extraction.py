@@ -1,6 +1,6 @@
 """Score newscrawl's extraction against plain trafilatura on the real pages of ../shared/eval.
 
-Usage: python scripts/eval_extraction.py --eval-dir ../shared/eval [--worst N] [--show-leaks]
+Usage: python -m scripts.eval_extraction --eval-dir ../shared/eval [--worst N] [--show-leaks]
 
 Sets (formats in ../shared/eval/README.md):
   aeb     181 pages of the article extraction benchmark, expected `articleBody`.
@@ -65,12 +65,12 @@ from urllib.parse import urlsplit
 
 import py3langid
 import trafilatura
-from evaldata import aeb_pages, fundus_pages
 from lxml import html as lxml_html
 
 from newscrawl.cleanup import CleanupRules
 from newscrawl.extraction import TRAFILATURA_OPTIONS, extract
-from newscrawl.sources import SOURCES
+from newscrawl.sources import source_for_url
+from scripts.evaldata import aeb_pages, fundus_pages
 
 AEB_TARGET = 0.970  # the best published F1 on the benchmark (issue 3)
 FUNDUS_WIRE_TARGET = 0.985  # issue 3
@@ -247,11 +247,8 @@ EXTRACTORS: dict[str, Callable[[EvalPage], Output]] = {
 
 
 def _rules_for(url: str | None) -> CleanupRules | None:
-    host = urlsplit(url or "").hostname or ""
-    for source in SOURCES.values():
-        if host in source.allowed_domains:
-            return source.rules
-    return None
+    source = source_for_url(url or "")
+    return source.rules if source else None
 
 
 def run_extractors(pages: list[EvalPage]) -> dict[str, dict[str, Output]]:

@@ -4,7 +4,8 @@ aeb: `ground-truth.json` maps a page id to its URL and expected `articleBody`; t
 `html/<id>.html.gz`. fundus: per country folder, `<Publisher>.json` maps parser versions to the
 expected record of one page each, `<Publisher>_<date>.html.gz` are the pages and `meta.info`
 gives each page file's URL and crawl date. A publisher's pages sorted by name (by date) map one
-to one onto its version keys sorted by version.
+to one onto its version keys sorted by version. l3s: `pages.warc.gz` holds the pages,
+`truth.jsonl` their labels by URL and `datelines.json` the labelled datelines (its README.md).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from newscrawl.archives import ArchivedPage, read_archive
+from newscrawl.decoding import decode_html
 
 
 @dataclass(frozen=True)
@@ -81,3 +85,35 @@ def _read_html(path: Path) -> str:
 
 def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.removeprefix("V").split("_"))
+
+
+@dataclass(frozen=True)
+class L3sPage:
+    page_id: str  # the uuid of the record's WARC-Record-ID
+    url: str
+    fetched_at: str  # WARC-Date
+    html: str  # decoded as the crawl decodes it
+    truth: dict  # the page's line of truth.jsonl
+
+
+def l3s_truth(folder: Path) -> dict[str, dict]:
+    """truth.jsonl by page URL."""
+    lines = (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines()
+    return {record["url"]: record for record in map(json.loads, lines)}
+
+
+def l3s_datelines(folder: Path) -> dict[str, dict | None]:
+    """The labelled datelines by page URL; None for a page labelled as having none."""
+    return json.loads((folder / "datelines.json").read_text(encoding="utf-8"))["entries"]
+
+
+def l3s_pages(folder: Path) -> Iterator[L3sPage]:
+    """The archive's pages, read and decoded as the `warc` spider and the crawl read them."""
+    truth = l3s_truth(folder)
+    with open(folder / "pages.warc.gz", "rb") as stream:
+        for record in read_archive(stream):
+            if not isinstance(record, ArchivedPage) or record.url not in truth:
+                continue
+            html = decode_html(record.body, record.headers.get("content-type"))
+            line = truth[record.url]
+            yield L3sPage(line["id"], record.url, record.fetched_at, html, line)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newscrawl.exclusions import EXCLUDED_SUFFIX
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 # Settings every test crawl uses: its own output and store, and no politeness delays against
@@ -17,6 +19,7 @@ TEST_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
     "DOWNLOAD_DELAY": "0",
     "LOG_LEVEL": "INFO",
+    "ALLOW_PRIVATE_ADDRESSES": "True",  # the mock site is on 127.0.0.1
 }
 
 
@@ -31,8 +34,17 @@ class CrawlResult:
         pattern = f"{spider}/*.jsonl" if spider else "*/*.jsonl"
         found = []
         for path in sorted(self.output_dir.glob(pattern)):
+            if path.name.endswith(EXCLUDED_SUFFIX):
+                continue
             found.extend(json.loads(line) for line in path.read_text("utf-8").splitlines())
         return found
+
+    def exclusions(self, spider: str) -> list[dict[str, Any]]:
+        return [
+            json.loads(line)
+            for path in sorted(self.output_dir.glob(f"{spider}/*{EXCLUDED_SUFFIX}"))
+            for line in path.read_text("utf-8").splitlines()
+        ]
 
     def manifests(self, spider: str) -> list[dict[str, Any]]:
         return [
@@ -47,7 +59,7 @@ def crawl_command(
     merged = {
         **TEST_SETTINGS,
         "OUTPUT_DIR": str(workdir / "output"),
-        "DEDUP_STORE_PATH": str(workdir / "dedup.sqlite"),
+        "DEDUP_STORE": f"sqlite:///{workdir / 'dedup.sqlite'}",
         "LOG_DIR": str(workdir / "logs"),
         "LOCK_DIR": str(workdir / "locks"),
         **(settings or {}),
@@ -58,6 +70,10 @@ def crawl_command(
     return argv
 
 
+def _manifest_paths(output_dir: Path) -> set[Path]:
+    return set(output_dir.glob("*/*.manifest.json"))
+
+
 def crawl(
     spider: str,
     workdir: Path,
@@ -65,9 +81,15 @@ def crawl(
     settings: dict[str, str] | None = None,
     command: str = "crawl",
     timeout: float = 180,
+    uncounted_errors: int = 0,
 ) -> CrawlResult:
-    """Run `scrapy <command> <spider> ARGS` from the project folder and wait for it."""
+    """Run `scrapy <command> <spider> ARGS` from the project folder and wait for it.
+
+    Every run it leaves a manifest of must count `uncounted_errors` ERROR log lines, none by
+    default: an exit code of 0 alone lets a crawl pass with dozens of errors nobody counted.
+    """
     argv = crawl_command(command, spider, workdir, *args, settings=settings)
+    before = _manifest_paths(workdir / "output")
     done = subprocess.run(
         argv,
         cwd=PROJECT_DIR,
@@ -76,7 +98,14 @@ def crawl(
         timeout=timeout,
         check=False,
     )
-    return CrawlResult(done.returncode, done.stdout, done.stderr, workdir / "output")
+    result = CrawlResult(done.returncode, done.stdout, done.stderr, workdir / "output")
+    for path in sorted(_manifest_paths(result.output_dir) - before):
+        errors = json.loads(path.read_text("utf-8"))["uncounted_errors"]
+        assert errors == uncounted_errors, (
+            f"{path.name}: {errors} uncounted ERROR lines (expected {uncounted_errors})\n"
+            + result.stderr[-3000:]
+        )
+    return result
 
 
 def start_crawl(

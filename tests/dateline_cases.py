@@ -892,6 +892,121 @@ HOUSE = [
     Case("VIENNA — The ministry confirmed the plan.", "VIENNA —", "VIENNA"),
 ]
 
+# Issue 11: more agency forms, press-release wires and other wires' credits (as printed).
+WIRES = [
+    Case(
+        "LONDON (Reuters Life!) - A bakery in Leeds sold its millionth pie.",
+        "LONDON (Reuters Life!) -",
+        "LONDON",
+        agency="Reuters",
+    ),
+    Case(
+        "TULSA, Okla. (AP) _ The county fair opened.",
+        "TULSA, Okla. (AP) _",
+        "TULSA, Okla.",
+        agency="AP",
+    ),
+    Case("DENVER (AP) -- Snow closed the pass.", "DENVER (AP) --", "DENVER", agency="AP"),
+    Case("DENVER (AP) -Snow closed the pass.", "DENVER (AP) -", "DENVER", agency="AP"),
+    Case("Pune (PTI): A new metro line opened.", "Pune (PTI):", "Pune", agency="PTI"),
+    Case("Kochi (IANS): The port handled more cargo.", "Kochi (IANS):", "Kochi", agency="IANS"),
+    Case(
+        "HANOI, Feb. 3 (Xinhua) -- Rice exports rose.",
+        "HANOI, Feb. 3 (Xinhua) --",
+        "HANOI",
+        "2024-02-03",
+        "Xinhua",
+    ),
+    Case(
+        "GAZA CITY, Gaza Strip, (AP) - Fuel ran short.",
+        "GAZA CITY, Gaza Strip, (AP) -",
+        "GAZA CITY, Gaza Strip",
+        agency="AP",
+    ),
+    Case(
+        "AUSTIN, Texas, March 4 /PRNewswire/ -- Acme Widgets today announced a new plant.",
+        "AUSTIN, Texas, March 4 /PRNewswire/ --",
+        "AUSTIN, Texas",
+        "2024-03-04",
+        "PR Newswire",
+    ),
+    Case(
+        "TORONTO, March 5 /PRNewswire-FirstCall/ -- Maple Corp. reported results.",
+        "TORONTO, March 5 /PRNewswire-FirstCall/ --",
+        "TORONTO",
+        "2024-03-05",
+        "PR Newswire",
+    ),
+    Case(
+        "SAN JOSE, Calif.--(BUSINESS WIRE)--Acme Chips Inc. named a new chief executive.",
+        "SAN JOSE, Calif.--(BUSINESS WIRE)--",
+        "SAN JOSE, Calif.",
+        agency="Business Wire",
+    ),
+    Case(
+        "OSLO, Norway, March 6, 2024 (GLOBE NEWSWIRE) -- Fjord ASA filed its report.",
+        "OSLO, Norway, March 6, 2024 (GLOBE NEWSWIRE) --",
+        "OSLO, Norway",
+        "2024-03-06",
+        "GlobeNewswire",
+    ),
+    Case(
+        "Tampa, FL (Sports Network) - The Lightning won again.",
+        "Tampa, FL (Sports Network) -",
+        "Tampa, FL",
+        agency="Sports Network",
+    ),
+    Case(
+        "(Sports Network) - The Ravens signed a kicker.",
+        "(Sports Network) -",
+        agency="Sports Network",
+    ),
+    Case(
+        "Tampa, FL -- (Sports Network) - The Lightning won again.",
+        "Tampa, FL -- (Sports Network) -",
+        "Tampa, FL",
+        agency="Sports Network",
+    ),
+    Case(
+        "LOS ANGELES (Variety Wire) - A studio set a release date.",
+        "LOS ANGELES (Variety Wire) -",
+        "LOS ANGELES",
+        agency="Variety Wire",
+    ),
+    Case(
+        "Miami, FL (BANG) - A singer announced a tour.",
+        "Miami, FL (BANG) -",
+        "Miami, FL",
+        agency="BANG",
+    ),
+    Case(
+        "CHICAGO (WXYZ News) — The mayor spoke.",
+        "CHICAGO (WXYZ News) —",
+        "CHICAGO",
+        agency="WXYZ News",
+    ),
+    Case(
+        "Toronto (newsWire) - Markets rose.", "Toronto (newsWire) -", "Toronto", agency="newsWire"
+    ),
+]
+
+WIRE_NEGATIVES = [
+    Case("Apple Inc (AAPL) - Shares rose after the results.", None),
+    Case("Acme Group (ACME) - Shares fell.", None),
+    Case("The Sports Network (TSN) - The channel said.", None),
+    Case("Officials (Update) - The count resumed.", None),
+    Case("Madrid (Photo) - A crowd gathered.", None),
+    Case("Tampa, FL (Sports Network) - the team won.", None),
+    Case("Tampa, FL (Sports Network): The team won.", None),
+    Case("Tampa, FL (Sports Network) The team won.", None),
+    Case("In Paris (AP) — Biden met the president.", None),
+    Case("In Paris (Sports Network) - Biden met the president.", None),
+    Case("By Jane Roe, Staff Writer -- (Sports Network) - The Ravens won.", None),
+    Case("Boston (NY) - The team won.", None),
+    Case("Boston (Update2) - The team won.", None),
+    Case("Paris (the agency) - The minister spoke.", None),
+]
+
 NEGATIVES = [
     Case("The Republican National Committee (RNC) said on Monday it would sue the state.", None),
     Case("the Republican National Committee (RNC) said on Monday it would sue.", None),
@@ -973,4 +1088,4 @@ NEGATIVES = [
 CASES: list[Case] = (
     AP + REUTERS + UPI + AFP + BLOOMBERG_DPA + XINHUA_YONHAP_KYODO + SOUTH_ASIA + TASS_EFE
 )
-CASES += ANADOLU + HOUSE + NEGATIVES
+CASES += ANADOLU + HOUSE + WIRES + NEGATIVES + WIRE_NEGATIVES

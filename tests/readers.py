@@ -1,11 +1,14 @@
 """Extractors standing in for the real one (`EXTRACT_FUNCTION`) in crawl tests: one that takes
-its time, to show what the crawl does meanwhile, and two that go wrong on one page of
+its time, to show what the crawl does meanwhile, and some that go wrong on one page of
 data/demo.warc.gz as pathological pages make real extractors go wrong: the worker process dies at
-once (a crash in a C parser, the OOM killer), or it never finishes (a runaway regular expression).
+once (a crash in a C parser, the OOM killer), or it never finishes (a runaway regular expression;
+library code that catches `Exception` around it and tries again; a hang in C code, where no
+signal handler runs).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -31,4 +34,22 @@ def read_page_or_die(body: bytes, content_type: str | None, url: str, rules: Any
 def read_page_or_hang(body: bytes, content_type: str | None, url: str, rules: Any) -> Any:
     while POISON in url:
         pass
+    return read_page(body, content_type, url, rules)
+
+
+def read_page_or_spin_catching_everything(
+    body: bytes, content_type: str | None, url: str, rules: Any
+) -> Any:
+    while POISON in url:
+        with contextlib.suppress(Exception):
+            while True:
+                pass
+    return read_page(body, content_type, url, rules)
+
+
+def read_page_or_block_signals(body: bytes, content_type: str | None, url: str, rules: Any) -> Any:
+    if POISON in url:
+        signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+        while True:
+            time.sleep(1)
     return read_page(body, content_type, url, rules)

@@ -108,7 +108,7 @@ def test_syndicated_copy_is_caught_across_sources(mock_site: MockWireSite, tmp_p
         tmp_path / "mark",
         "-a",
         f"url={mock_site.base('newspaper')}/sitemap.xml",
-        settings={"DEDUP_STORE_PATH": str(tmp_path / "dedup.sqlite"), "DEDUP_MODE": "mark"},
+        settings={"DEDUP_STORE": f"sqlite:///{tmp_path / 'dedup.sqlite'}", "DEDUP_MODE": "mark"},
     )
     assert marked.returncode == 0, marked.stderr
     original = next(r for r in ap.records("apnews") if "mill" in r["url"])
@@ -168,6 +168,8 @@ def test_process_pool_writes_what_one_process_writes(tmp_path: Path) -> None:
     [
         ("tests.readers.read_page_or_die", "worker_crashed"),
         ("tests.readers.read_page_or_hang", "extraction_timeout"),
+        ("tests.readers.read_page_or_spin_catching_everything", "extraction_timeout"),
+        ("tests.readers.read_page_or_block_signals", "extraction_timeout"),
     ],
 )
 def test_a_page_that_breaks_its_worker_is_dropped_and_the_rest_written(
@@ -193,6 +195,8 @@ def test_a_page_that_breaks_its_worker_is_dropped_and_the_rest_written(
     # up for ever: only the bad page is lost
     assert (written, dropped) == (15, {"duplicate_near": 1, "no_text": 1, reason: 1})
     assert not any(POISON in r["url"] for r in result.records("warc"))
+    if reader.endswith("block_signals"):  # only the crawl process's deadline could end it
+        assert "An extraction worker hung" in log.read_text("utf-8")
     if reason == "worker_crashed":
         text = log.read_text("utf-8")
         assert "An extraction worker died" in text
@@ -290,3 +294,28 @@ def test_generic_spiders_need_a_url(spider: str, tmp_path: Path) -> None:
     assert result.returncode == EXIT_USAGE
     assert "needs -a url=" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_damaged_archive_ends_that_archive_only(tmp_path: Path) -> None:
+    data = DEMO_WARC.read_bytes()
+    (tmp_path / "a-damaged.warc.gz").write_bytes(data[: len(data) // 2])
+    (tmp_path / "b-empty.warc.gz").write_bytes(b"")
+    shutil.copy(DEMO_WARC, tmp_path / "c-good.warc.gz")
+    result = crawl("warc", tmp_path, "-a", f"path={tmp_path}/*.warc.gz")
+    assert result.returncode == EXIT_UNHEALTHY
+    assert "archive_damaged" in result.stderr
+    (manifest,) = result.manifests("warc")
+    assert manifest["finish_reason"] == "archive_damaged"
+    assert manifest["faults"]["warc/damaged"] == 1
+    assert manifest["faults"]["warc/empty"] == 1
+    assert manifest["written"] == 16  # the good archive after them was read whole
+
+
+def test_a_zero_byte_archive_is_reported(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.warc.gz"
+    empty.write_bytes(b"")
+    result = crawl("warc", tmp_path, "-a", f"path={empty}")
+    assert result.returncode == EXIT_UNHEALTHY
+    (manifest,) = result.manifests("warc")
+    assert manifest["finish_reason"] == "archive_empty"
+    assert manifest["faults"] == {"warc/empty": 1}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from devtools.dedup_corpus import build, evaluate
 from newscrawl.dedup import Deduplicator, SQLiteStore
-from tests.dedup_corpus import build, evaluate
 
 if TYPE_CHECKING:
     from pathlib import Path

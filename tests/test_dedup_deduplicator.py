@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from devtools.dedup_corpus import WHEN, Story, load_stories, see
 from newscrawl.dedup import (
     Deduplicator,
     NearDupParams,
@@ -15,7 +16,6 @@ from newscrawl.dedup import (
     deduplicator,
 )
 from newscrawl.urls import url_id
-from tests.dedup_corpus import WHEN, Story, load_stories, see
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from devtools.dedup_corpus import load_stories
 from newscrawl.dedup.fingerprints import (
     band_keys,
     content_hash,
@@ -14,7 +15,6 @@ from newscrawl.dedup.fingerprints import (
     shingle_hashes,
     signature_bytes,
 )
-from tests.dedup_corpus import load_stories
 
 STORY = load_stories()[0].text
 

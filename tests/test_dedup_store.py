@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
+from devtools.dedup_corpus import load_stories, see
 from newscrawl.dedup import (
     Deduplicator,
     NearDupParams,
@@ -22,7 +23,6 @@ from newscrawl.dedup import (
     sqlite_store,
 )
 from newscrawl.urls import url_id
-from tests.dedup_corpus import load_stories, see
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue

@@ -9,21 +9,12 @@ import trafilatura
 
 from newscrawl import __version__
 from newscrawl.manifest import build_manifest, settings_digest, summary_line
-from newscrawl.runtime import Run
 
 
 def test_manifest_describes_the_run(tmp_path: Path) -> None:
     output = tmp_path / "apnews" / "run.jsonl"
     output.parent.mkdir()
     output.write_text('{"id": "1"}\n{"id": "2"}\n', "utf-8")
-    run = Run(
-        run_id="apnews-x",
-        started_at=datetime(2025, 3, 7, 12, 0, tzinfo=UTC),
-        output_path=output,
-        deduplicator=None,  # type: ignore[arg-type]  # not used by the manifest
-        mode="drop",
-        files=[{"path": str(output), "records": 2}],
-    )
     stats = {
         "newscrawl/written": 2,
         "newscrawl/dropped/duplicate_near": 3,
@@ -31,9 +22,17 @@ def test_manifest_describes_the_run(tmp_path: Path) -> None:
         "newscrawl/skipped/already_written": 7,
         "log_count/ERROR": 1,
     }
-    manifest = build_manifest(run, "apnews", stats, "finished", {"DEDUP_MODE": "drop"})
+    manifest = build_manifest(
+        run_id="apnews-x",
+        spider="apnews",
+        started_at=datetime(2025, 3, 7, 12, 0, tzinfo=UTC),
+        files=[(output, 2), (tmp_path / "gone.jsonl", 5)],
+        stats=stats,
+        reason="finished",
+        settings={"DEDUP_MODE": "drop"},
+    )
     assert manifest["run_id"] == "apnews-x"
-    assert manifest["started_at"] == "2025-03-07T12:00:00+00:00"
+    assert manifest["started_at"] == "2025-03-07T12:00:00Z"
     assert manifest["finish_reason"] == "finished"
     assert manifest["written"] == 2
     assert manifest["dropped"] == {"duplicate_near": 3, "no_text": 1}

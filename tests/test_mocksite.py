@@ -17,8 +17,8 @@ from lxml import html as lxml_html
 from protego import Protego
 from warcio.archiveiterator import ArchiveIterator
 
+from devtools.mocksite.site import ARTICLE, SERVICES, Site
 from newscrawl.sources import SOURCES
-from tests.mocksite.fixtures import ARTICLE, SERVICES, Site
 from tests.mocksite.server import MockWireSite
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -341,7 +341,7 @@ def test_unknown_service_is_refused() -> None:
 def test_demo_warc_is_what_the_script_builds(tmp_path: Path) -> None:
     output = tmp_path / DEMO_WARC.name
     subprocess.run(
-        [sys.executable, "scripts/make_demo_warc.py", "--output", str(output)],
+        [sys.executable, "-m", "devtools.demo_warc", "--output", str(output)],
         cwd=PROJECT_DIR,
         check=True,
         capture_output=True,

@@ -9,6 +9,7 @@ import signal
 import time
 from pathlib import Path
 
+from newscrawl.exclusions import EXCLUDED_SUFFIX
 from newscrawl.exporters import quarantined
 from newscrawl.health import EXIT_LOCKED, EXIT_UNHEALTHY
 from tests.crawling import crawl, lines_in, start_crawl
@@ -28,7 +29,7 @@ WAIT_SECONDS = 60
 def _wait_for_first_record(output: Path, spider: str) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        parts = list((output / spider).glob("*.jsonl.part"))
+        parts = [p for p in (output / spider).glob("*.jsonl.part") if not _excluded(p)]
         if parts and lines_in(parts) >= 1:
             return
         time.sleep(0.05)
@@ -39,8 +40,12 @@ def _article_urls(site: MockWireSite, service: str) -> set[str]:
     return {site.base(service) + path for path in site.article_paths(service)}
 
 
+def _excluded(path: Path) -> bool:
+    return path.name.removesuffix(".part").endswith(EXCLUDED_SUFFIX)
+
+
 def _final_files(output: Path, spider: str) -> list[Path]:
-    return sorted((output / spider).glob("*.jsonl"))
+    return sorted(p for p in output.glob(f"{spider}/*.jsonl") if not _excluded(p))
 
 
 def _records(files: list[Path]) -> list[dict[str, object]]:
@@ -142,7 +147,7 @@ def test_two_spiders_at_once_share_the_store(mock_site: MockWireSite, tmp_path: 
     for process in (ap, paper):
         _, stderr = process.communicate(timeout=180)
         assert process.returncode == 0, stderr
-    texts = [r["text"] for r in _records(sorted((tmp_path / "output").glob("*/*.jsonl")))]
+    texts = [r["text"] for r in _records(_final_files(tmp_path / "output", "*"))]
     battery = [t for t in texts if "battery" in t.lower() and "mill" in t.lower()]
     assert len(battery) == 1, "the syndicated story was written twice"
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from devtools.warcgen import build_warc
 from newscrawl.archives import ArchivedPage, read_archive
-from scripts.warcgen import build_warc
 
 
 def _pages(path: Path) -> list[ArchivedPage]:

@@ -14,6 +14,8 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl.health import EXIT_UNHEALTHY, EXIT_USAGE, assess
+from newscrawl.run import SettingsError, check_settings
+from newscrawl.shared_mode import EXIT_UNAVAILABLE, unreachable
 
 if TYPE_CHECKING:
     import argparse
@@ -42,9 +44,26 @@ class Command(ScrapyCrawlCommand):
             return False
         return True
 
+    def check_settings(self, spider_name: str) -> bool:
+        """Validate the run settings up front (`newscrawl.run.check_settings`): one clear line."""
+        assert self.crawler_process is not None
+        try:
+            check_settings(self.crawler_process.settings)
+        except SettingsError as exc:
+            print(f"newscrawl: {spider_name}: {exc}", file=sys.stderr)
+            return False
+        return True
+
     def run_crawler(self, spider_name: str, opts: argparse.Namespace) -> Crawler | None:
-        if not self.check_arguments(spider_name, opts.spargs):
+        usable = self.check_arguments(spider_name, opts.spargs) and self.check_settings(spider_name)
+        if not usable:
             self.exitcode = EXIT_USAGE
+            return None
+        assert self.settings is not None
+        problem = unreachable(self.settings)
+        if problem:
+            print(f"newscrawl: {spider_name}: {problem}", file=sys.stderr)
+            self.exitcode = EXIT_UNAVAILABLE
             return None
         assert self.crawler_process is not None
         crawler = self._create_crawler(spider_name)

@@ -31,11 +31,11 @@ import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from newscrawl.dates import epoch_seconds
 from newscrawl.dedup.fingerprints import (
     band_keys,
     estimate_containment,
@@ -142,17 +142,6 @@ def _url_key(canonical_url: str) -> int:
     return _key(hashlib.blake2b(canonical_url.encode("utf-8"), digest_size=16).digest())
 
 
-def _epoch(iso: str) -> int | None:
-    """Unix seconds of an ISO 8601 date or time (naive means UTC); None when unparseable."""
-    try:
-        moment = datetime.fromisoformat(iso.strip())
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
-
-
 class Deduplicator:
     """Decide new / revision / unchanged / exact / near for texts, and remember written ones.
 
@@ -226,7 +215,7 @@ class Deduplicator:
             return False
         if lastmod is None:
             return True
-        newer = _epoch(lastmod)
+        newer = epoch_seconds(lastmod)
         if newer is None:
             return True
         known = state.lastmod if state.lastmod is not None else state.written_at
@@ -357,13 +346,13 @@ class Deduplicator:
         `lastmod` and `written_at` are ISO 8601 (naive means UTC).
         """
         url_key = _url_key(canonical_url)
-        recorded_lastmod = None if lastmod is None else _epoch(lastmod)
+        recorded_lastmod = None if lastmod is None else epoch_seconds(lastmod)
         if verdict.kind == "unchanged":
             if recorded_lastmod is not None:
                 known = self._lastmods.get(url_key, recorded_lastmod)
                 self._lastmods[url_key] = max(known, recorded_lastmod)
             return
-        written = _epoch(written_at)
+        written = epoch_seconds(written_at)
         if written is None:
             raise ValueError(f"written_at is not an ISO 8601 time: {written_at!r}")
         fingerprint = self._fingerprint(text)

@@ -1,7 +1,9 @@
 """Open a dedup store from its URL (the `DEDUP_STORE` setting): the scheme picks the class.
 
 `sqlite:///relative/path.sqlite` and `sqlite:////absolute/path.sqlite` name an SQLite file, as
-SQLAlchemy spells it; a bare path is taken as an SQLite file too.
+SQLAlchemy spells it; a bare path is taken as an SQLite file too. `redis://host:port/db` (or
+`rediss://` for TLS) names a Redis server shared by several hosts; `?prefix=` and `?claim_ttl=`
+are read by `newscrawl.dedup.redis_store.split_store_url`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from newscrawl.dedup.redis_store import RedisStore
 from newscrawl.dedup.sqlite_store import SQLiteStore
 from newscrawl.dedup.store import DedupStore
 
@@ -27,7 +30,11 @@ def _open_sqlite(url: str) -> DedupStore:
     return SQLiteStore(path)
 
 
-OPENERS: dict[str, Callable[[str], DedupStore]] = {"sqlite": _open_sqlite}
+OPENERS: dict[str, Callable[[str], DedupStore]] = {
+    "sqlite": _open_sqlite,
+    "redis": RedisStore,
+    "rediss": RedisStore,
+}
 
 
 def sqlite_url(path: str) -> str:

@@ -18,7 +18,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
-from tests.mocksite.fixtures import SERVICES, Response, Site
+from devtools.mocksite.site import SERVICES, Response, Site
 
 SHUTDOWN_POLL = 0.02  # seconds; serve_forever's default 0.5 s makes every test's teardown slow
 NOT_FOUND = (

@@ -4,7 +4,7 @@ Positives are copies of a base story with the edits syndication makes (`syndicat
 pasted above the text or swapped, datelines with other dashes, trimmed, reordered or merged
 paragraphs, added update paragraphs, copy edits (spelling, numbers, style), curly quotes, site
 furniture leaking into the text, and agency trailers. Negatives are the other base stories,
-including different stories about the same event (`event` in tests/dedup_stories.txt: shared
+including different stories about the same event (`event` in devtools/dedup_stories.txt: shared
 names, quotes and figures), and template-heavy briefs (weather, markets, sports results) that
 share boilerplate sentences and differ in their figures.
 
@@ -118,7 +118,7 @@ class Doc:
 
 
 def load_stories(path: Path = STORIES_PATH) -> list[Story]:
-    """Parse tests/dedup_stories.txt."""
+    """Parse devtools/dedup_stories.txt."""
     stories = []
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
     for block in re.split(r"^=== ", "\n".join(lines), flags=re.M)[1:]:

@@ -4,8 +4,8 @@ A `Site` knows what every path of one imitated site answers. Sitemaps and feeds 
 from the manifest on each request, so their absolute URLs point at whatever base the site is
 served on and their dates follow `touch()`. Pages are fixture files with two placeholders:
 `@@MODIFIED@@` (the page's current modification time) and `@@UPDATE@@` (where `touch()` adds an
-update paragraph). No Scrapy, no sockets: `server.py` serves it, `scripts/make_demo_warc.py`
-archives it.
+update paragraph). No Scrapy, no sockets: `tests/mocksite/server.py` serves it,
+`devtools.demo_warc` archives it and `devtools.warcgen` puts generated stories in its markup.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Build `data/demo.warc.gz`, the bundled archive `make demo` runs the pipeline on.
 
-    python scripts/make_demo_warc.py [--output data/demo.warc.gz]
+    python -m devtools.demo_warc [--output data/demo.warc.gz]
 
-It archives the mock wire site's article pages (`tests/mocksite/sites/`, invented stories) as if
+It archives the mock wire site's article pages (`devtools/mocksite/sites/`, invented stories) as if
 crawled from the real sites: `response` records with the real-site URL, HTTP status line and
 headers, in fetch order. Around them, the records a crawl archive really holds, so a run shows
 every outcome:
@@ -29,12 +29,10 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from devtools.mocksite.site import SERVICES, Site
+from devtools.warc import http_date, write_response, write_warcinfo
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))  # the fixture pages live with the tests
-
-from warcgen import http_date, write_response, write_warcinfo  # noqa: E402
-
-from tests.mocksite.fixtures import SERVICES, Site  # noqa: E402
 
 DEFAULT_OUTPUT = PROJECT_DIR / "data" / "demo.warc.gz"
 ARCHIVE_STARTED = datetime(2025, 1, 1, 6, 0, tzinfo=UTC)  # warcinfo date, before every fetch

@@ -1,0 +1,1 @@
+"""The imitated wire sites as data: `site.Site` reads `sites/<service>/` (manifest and pages)."""

@@ -1,0 +1,67 @@
+"""The per-page time limit of extraction workers (`newscrawl.extract_stage.read_within_limit`)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import signal
+from collections.abc import Iterator
+
+import pytest
+
+from newscrawl import extract_stage
+from newscrawl.extract_stage import read_within_limit
+from newscrawl.pagereader import Rejected
+
+
+@pytest.fixture
+def limited(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This process armed as a worker with a 0.2 s limit, as `init_worker` arms one."""
+    monkeypatch.setattr(extract_stage, "_page_time_limit", 0.2)
+    armed = signal.getitimer(extract_stage.LIMIT_TIMER)
+    handler = signal.signal(extract_stage.LIMIT_SIGNAL, extract_stage._on_alarm)
+    yield
+    signal.signal(extract_stage.LIMIT_SIGNAL, handler)
+    signal.setitimer(extract_stage.LIMIT_TIMER, *armed)
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
+def _backtrack() -> object:
+    return re.match(r"(a+)+$", "a" * 64 + "b")  # exponential: runs for ages
+
+
+def _spin_swallowing_exceptions() -> None:
+    """Library code that wraps its work in `except Exception` (as trafilatura does) and retries."""
+    while True:
+        with contextlib.suppress(Exception):
+            _spin()
+
+
+@pytest.mark.usefixtures("limited")
+@pytest.mark.parametrize("runaway", [_spin, _backtrack, _spin_swallowing_exceptions])
+def test_a_page_over_the_limit_is_rejected(runaway: object) -> None:
+    result = read_within_limit(runaway)
+    assert result == Rejected("extraction_timeout", "extraction took over 0.2 CPU s")
+
+
+@pytest.mark.usefixtures("limited")
+def test_a_page_within_the_limit_is_read_and_the_alarm_disarmed() -> None:
+    assert read_within_limit(len, "page") == 4
+    assert signal.getitimer(extract_stage.LIMIT_TIMER) == (0.0, 0.0)
+
+
+def test_without_a_limit_the_alarm_is_left_alone() -> None:
+    """The crawl process itself (no worker pool) is never interrupted, nor its own alarm reset."""
+    assert extract_stage._page_time_limit is None
+    handler = signal.signal(extract_stage.LIMIT_SIGNAL, lambda signum, frame: None)
+    armed = signal.setitimer(extract_stage.LIMIT_TIMER, 100)  # returns what was armed
+    try:
+        assert read_within_limit(len, "page") == 4
+        assert signal.getitimer(extract_stage.LIMIT_TIMER)[0] > 99
+    finally:
+        signal.setitimer(extract_stage.LIMIT_TIMER, *armed)
+        signal.signal(extract_stage.LIMIT_SIGNAL, handler)
