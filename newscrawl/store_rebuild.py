@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from newscrawl.exporters import parse_line
 from newscrawl.items import Article
-from newscrawl.pipelines import mark_written, recorded_verdict
+from newscrawl.run import mark_written, recorded_verdict
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

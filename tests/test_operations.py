@@ -9,12 +9,12 @@ import signal
 import time
 from pathlib import Path
 
+from devtools.warc import write_warc
 from newscrawl.exclusions import EXCLUDED_SUFFIX
 from newscrawl.exporters import quarantined
 from newscrawl.health import EXIT_LOCKED, EXIT_UNHEALTHY
-from tests.crawling import crawl, lines_in, start_crawl
+from tests.crawling import PROJECT_DIR, crawl, lines_in, start_crawl
 from tests.mocksite.server import MockWireSite
-from tests.warcs import write_warc
 
 # Slow the crawl down enough that a signal reliably lands in the middle of it.
 SLOW = {
@@ -276,7 +276,7 @@ def test_damaged_leftovers_never_stop_a_run(mock_site: MockWireSite, tmp_path: P
 
 
 def _archive(path: Path) -> Path:
-    pages = sorted((Path(__file__).parent / "mocksite" / "sites" / "apnews" / "pages").iterdir())
+    pages = sorted((PROJECT_DIR / "devtools" / "mocksite" / "sites" / "apnews" / "pages").iterdir())
     records = [
         (
             f"https://apnews.com/article/{page.stem}",

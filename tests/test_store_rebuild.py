@@ -7,12 +7,12 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+from devtools.dedup_corpus import load_stories
 from newscrawl.dedup import Deduplicator, SQLiteStore
 from newscrawl.health import EXIT_USAGE
 from newscrawl.store_rebuild import rebuild, run_files
 from newscrawl.urls import url_id
 from tests.crawling import PROJECT_DIR, TEST_SETTINGS, crawl
-from tests.dedup_corpus import load_stories
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -73,7 +73,7 @@ def _rebuild_store(workdir: Path) -> subprocess.CompletedProcess[str]:
     settings = {
         **TEST_SETTINGS,
         "OUTPUT_DIR": str(workdir / "output"),
-        "DEDUP_STORE_PATH": str(workdir / "dedup.sqlite"),
+        "DEDUP_STORE": f"sqlite:///{workdir / 'dedup.sqlite'}",
         "LOCK_DIR": str(workdir / "locks"),
     }
     argv = [sys.executable, "-m", "scrapy", "rebuildstore"]

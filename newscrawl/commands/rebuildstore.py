@@ -21,7 +21,7 @@ from scrapy.exceptions import UsageError
 from newscrawl.dedup.deduplicator import Deduplicator
 from newscrawl.dedup.sqlite_store import SQLiteStore
 from newscrawl.health import EXIT_USAGE
-from newscrawl.runtime import near_dup_params
+from newscrawl.run import near_dup_params, store_url
 from newscrawl.store_rebuild import rebuild, run_files
 
 if TYPE_CHECKING:
@@ -31,10 +31,8 @@ if TYPE_CHECKING:
 
 
 def store_path(settings: BaseSettings) -> Path:
-    """The SQLite file of the configured store (`DEDUP_STORE` URL, else `DEDUP_STORE_PATH`)."""
-    url = settings.get("DEDUP_STORE")
-    if not url:
-        return Path(settings.get("DEDUP_STORE_PATH"))
+    """The SQLite file of the configured store (`DEDUP_STORE`)."""
+    url = store_url(settings)
     if "://" not in url:
         return Path(url)
     parts = urlsplit(url)
