@@ -319,3 +319,18 @@ def test_a_zero_byte_archive_is_reported(tmp_path: Path) -> None:
     (manifest,) = result.manifests("warc")
     assert manifest["finish_reason"] == "archive_empty"
     assert manifest["faults"] == {"warc/empty": 1}
+
+
+def test_unchanged_child_sitemaps_are_not_fetched_again(
+    mock_site: MockWireSite, tmp_path: Path
+) -> None:
+    site_arg = ("-a", f"site={mock_site.base('reuters')}")
+    first = crawl("reuters", tmp_path, *site_arg)
+    assert first.returncode == 0, first.stderr
+    children = {hit for hit in mock_site.hits("reuters") if "from=" in hit or "date=" in hit}
+    assert len(children) == 4
+    before = len(mock_site.hits("reuters"))
+    second = crawl("reuters", tmp_path, *site_arg)
+    assert second.returncode == 0, second.stderr
+    assert not children & set(mock_site.hits("reuters")[before:])  # only the indexes again
+    assert second.manifests("reuters")[-1]["written"] == 0
