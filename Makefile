@@ -55,7 +55,7 @@ eval: $(STAMP)
 	$(BIN)/python -m scripts.eval_datelines --eval-dir $(EVAL_DIR)
 
 bench: $(STAMP)
-	$(BIN)/python -m scripts.bench
+	$(BIN)/python -m scripts.bench --eval-dir $(EVAL_DIR)
 
 bench-dedup: $(STAMP)
 	$(BIN)/python -m scripts.bench_dedup

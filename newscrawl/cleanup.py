@@ -24,6 +24,8 @@ from functools import lru_cache
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from newscrawl.layout_tables import table_row_text
+
 GENERIC = "generic"
 MAX_CAPTION_CHARS = 1000  # a "caption" element holding more text than this is a page container
 MAX_CAPTION_PARAGRAPHS = 2  # same: real captions hold one or two <p> at most
@@ -39,6 +41,10 @@ MAX_SOURCE_WORDS = 10  # "SOURCE: News agencies", "Quelle: ntv.de"
 MAX_PROMO_WORDS = 30  # "Read more: <headline>" lines; a longer line is a paragraph
 MAX_LINK_WORDS = 20  # a linked headline listed under "Related:" or "DON'T MISS"
 MAX_SITE_TRAILER_WORDS = 80  # site trailer patterns match short lines, never paragraphs
+MAX_TIMESTAMP_WORDS = 14  # "Associated Press - January 2, 2008 7:33 AM ET"; longer is a sentence
+MAX_TIMESTAMP_NAMES = 4  # capitalised words a timestamp may carry besides the date ("Tucson")
+MAX_NAV_WORDS = 25  # "Next story: <headline>", "Discuss this story on the ... message board"
+MAX_LINK_ROW_CELL_WORDS = 4  # cells of a row of links: "E-mail this article", "Printable version"
 HEADLINE_WINDOW = 3  # the headline repeat sits in the first lines (AP pages show it twice)
 MAX_KICKER_WORDS = 5  # a short line above the repeated headline is its kicker ("WORLD NEWS")
 
@@ -287,6 +293,36 @@ def _are_names(text: str, allowed: re.Pattern[str]) -> bool:
     return all(not word or not word[0].islower() or allowed.fullmatch(word) for word in words)
 
 
+def is_timestamp(line: str) -> bool:
+    """True for a line that only says when (and perhaps by which wire) a story was published."""
+    if (
+        "(" in line
+        or "\t" in line
+        or line.rstrip().endswith(("-", "—", "–", ":"))
+        or not TIMESTAMP_DATE_RE.search(line)
+    ):
+        return False
+    rest = [
+        word
+        for word in TIMESTAMP_SPLIT_RE.split(line)
+        if word and not TIMESTAMP_WORD_RE.fullmatch(word)
+    ]
+    return len(rest) <= MAX_TIMESTAMP_NAMES and all(word[0].isupper() for word in rest)
+
+
+def is_link_row(line: str) -> bool:
+    """True for a row of short link cells separated by "|", none a sentence."""
+    cells = [cell for cell in LINK_ROW_SPLIT_RE.split(line) if cell]
+    return (
+        " |" in f" {line} "
+        and len(cells) >= 2
+        and all(
+            len(cell.split()) <= MAX_LINK_ROW_CELL_WORDS and not cell.endswith((".", "!", "?"))
+            for cell in cells
+        )
+    )
+
+
 def is_byline(line: str) -> bool:
     """True for a byline: "By Jane Doe and John Roe, AP Writers", but not "By Monday, the ..."."""
     match = BYLINE_RE.fullmatch(line)
@@ -345,6 +381,44 @@ LINK_SUFFIX_RE = re.compile(r",? opens new tab\b|\s*click to tweet$", re.I)
 # A lone separator line: "___" before AP trailers (and between "The Latest" updates, where it
 # stays: it separates the updates).
 SEPARATOR_RE = re.compile(r"[_*=~-]{3,}|[*•·](?: ?[*•·]){2,}")
+# Timestamps printed above or below a story: "Wednesday, January 09, 2008", "Posted : Thu, 10
+# Jan 2008 03:47:03 GMT", "Last Updated: 2:55am GMT 29/12/2007", "3:56 a.m. January 8, 2008".
+# A line is one when, its date, time and label words taken out, at most a few capitalised words
+# are left (a wire or a place: "Associated Press - January 2, 2008 7:33 AM ET"), never a
+# lower-case word of a sentence. Lines with a parenthesis or ending in a dash are left alone:
+# they may be a dateline printed on its own ("NEW YORK, Jan. 8, 2008 (AP)"), for the datelines
+# stage to read.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+TIMESTAMP_DATE_RE = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s|,|$)"
+    r"|(?<![\d./-])\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?![\d./-])",
+    re.I,
+)
+TIMESTAMP_WORD_RE = re.compile(
+    rf"{_MONTH}|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+    r"|\d[\d:./-]*(?:st|nd|rd|th|am|pm|a\.m|p\.m|hrs)?\.?|[ap]\.?m\.?|hrs|gmt|utc|bst|cet|ist"
+    r"|[ecmp][sd]t|et|us/eastern|posted|published|updated?|last|modified|created|edited|article"
+    r"|date|time|on|at|of|the|by|am|pm",
+    re.I,
+)
+TIMESTAMP_SPLIT_RE = re.compile(r"[\s,|:;()\[\]–—-]+")
+# Story navigation and comment prompts: "Next story: <headline>", "Have your say", "Discuss this
+# story on the message board", "Post a comment", "5 comments posted".
+STORY_NAV_RE = re.compile(
+    r"(?:[<«‹]+\s*)?(?:previous|prev|next|older|newer) (?:story|article|post|entry|item)\b.*", re.I
+)
+COMMENT_PROMPT_RE = re.compile(
+    r"\W*(?:have your say|discuss this (?:story|article)|post (?:a|your) comments?"
+    r"|add (?:a |your )?comments?|leave a (?:comment|reply)|write a comment|comment on this"
+    r"|\d+ comments? posted|talkbacks? for this article|reader comments|read comments"
+    r"|view comments|send us your comments|report this (?:post|comment)|quote \| report)\b.*",
+    re.I,
+)
+# A row of short link cells: "E-mail this article | Printable version", "Quote | Report this".
+LINK_ROW_SPLIT_RE = re.compile(r"\s+\|\s+|\s*\|\s*$|^\s*\|\s*")
 # What comparing a line with a headline or an alt text ignores: case, punctuation, spacing.
 NON_WORD_RE = re.compile(r"\W+")
 
@@ -362,6 +436,10 @@ GENERIC_LINE_RULES = (
     LineRule(f"{GENERIC}:copyright", COPYRIGHT_RE.fullmatch, Action.DROP, MAX_CREDIT_WORDS),
     LineRule(f"{GENERIC}:chrome", CHROME_RE.fullmatch, Action.DROP, MAX_PROMO_WORDS),
     LineRule(f"{GENERIC}:byline", is_byline, Action.DROP, MAX_BYLINE_WORDS),
+    LineRule(f"{GENERIC}:timestamp", is_timestamp, Action.DROP, MAX_TIMESTAMP_WORDS),
+    LineRule(f"{GENERIC}:story-nav", STORY_NAV_RE.fullmatch, Action.DROP, MAX_NAV_WORDS),
+    LineRule(f"{GENERIC}:comment-prompt", COMMENT_PROMPT_RE.fullmatch, Action.DROP, MAX_NAV_WORDS),
+    LineRule(f"{GENERIC}:link-row", is_link_row, Action.DROP, MAX_PROMO_WORDS),
     LineRule(PROMO_HEADER_RULE, PROMO_HEADER_RE.fullmatch, Action.DROP, MAX_PROMO_WORDS),
     LineRule(PROMO_RULE, PROMO_LINK_RE.fullmatch, Action.DROP, MAX_PROMO_WORDS),
     LineRule(f"{GENERIC}:newsletter", NEWSLETTER_RE.fullmatch, Action.DROP, MAX_PROMO_WORDS),
@@ -375,7 +453,7 @@ def clean_text(
     text: str, headlines: frozenset[str], rules: CleanupRules, fired: list[str]
 ) -> CleanedText:
     """Split trafilatura's text into clean body lines and credits, recording the rules fired."""
-    lines = [line.strip() for line in text.splitlines()]
+    lines = _plain_table_rows([line.strip() for line in text.splitlines()], fired)
     lines = _strip_link_suffixes(_unglue_signoffs([line for line in lines if line], fired), fired)
     body: list[str] = []
     credits: list[str] = []
@@ -414,6 +492,20 @@ def _continues_link_list(line: str, promo_rule: str) -> bool:
     if LIST_ITEM_RE.fullmatch(line):
         return True
     return promo_rule == PROMO_HEADER_RULE and SENTENCE_END_RE.search(line) is None
+
+
+def _plain_table_rows(lines: list[str], fired: list[str]) -> list[str]:
+    """Table rows as plain lines of their non-empty cells; rows of empty cells dropped."""
+    result = []
+    for line in lines:
+        plain = table_row_text(line)
+        if plain is None:
+            result.append(line)
+            continue
+        fired.append(f"{GENERIC}:table-row")
+        if plain:
+            result.append(plain)
+    return result
 
 
 def _unglue_signoffs(lines: list[str], fired: list[str]) -> list[str]:

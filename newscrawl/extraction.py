@@ -18,8 +18,10 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from newscrawl.cleanup import CleanupRules, clean_text, headline_keys, prune_tree
+from newscrawl.cleanup import GENERIC, CleanupRules, clean_text, headline_keys, prune_tree
+from newscrawl.comments import remove_comments
 from newscrawl.dateline_element import find_dateline_element
+from newscrawl.layout_tables import unwrap_layout_tables
 
 # trafilatura options measured best on news pages (see DESIGN.md); never deduplicate=True:
 # its process-global cache silently drops paragraphs of syndicated copy.
@@ -84,6 +86,9 @@ def extract(
     for element in FURNITURE_XPATH(tree):
         element.drop_tree()
     fired: list[str] = []
+    if unwrap_layout_tables(tree):
+        fired.append(f"{GENERIC}:layout-table")
+    fired += [f"{GENERIC}:{name}" for name in remove_comments(tree)]
     prune_tree(tree, rules, fired)
     document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     if document is None or not document.text:

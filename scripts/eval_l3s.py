@@ -1,6 +1,6 @@
 """Score the real crawl pipeline on the l3s pages (../shared/eval/l3s), beside plain trafilatura.
 
-Usage: python scripts/eval_l3s.py --eval-dir ../shared/eval [--worst N] [--show-leaks]
+Usage: python -m scripts.eval_l3s --eval-dir ../shared/eval [--worst N] [--show-leaks]
 
 newscrawl's side is a real crawl: `scrapy crawl warc -a path=l3s/pages.warc.gz -s DEDUP_MODE=mark`
 run from the project folder in a subprocess, with its output, dedup store, logs and locks in a

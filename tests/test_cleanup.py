@@ -313,3 +313,52 @@ def test_source_prune_xpaths_are_applied_and_named() -> None:
     )
     assert text == "Body text."
     assert names == ["apnews:prune"]
+
+
+# --- timestamps, story navigation, comment prompts, link rows, table rows ----------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Wednesday, January 09, 2008", "generic:timestamp"),
+        ("Thu, 10 Jan 2008 03:47:03 GMT", "generic:timestamp"),
+        ("2:55am GMT 29/12/2007", "generic:timestamp"),
+        ("Valley Wire - January 2, 2008 7:33 AM ET", "generic:timestamp"),
+        ("3:56 a.m. January 8, 2008", "generic:timestamp"),
+        ("Next story: Ferry strike ends after pay deal", "generic:story-nav"),
+        ("<< Previous article", "generic:story-nav"),
+        ("Have your say", "generic:comment-prompt"),
+        ("Discuss this story on the Valley message board", "generic:comment-prompt"),
+        ("5 comments posted | Post a new comment", "generic:comment-prompt"),
+        ("E-mail this article | Printable version", "generic:link-row"),
+        ("Home | News | Sport | Contact us", "generic:link-row"),
+    ],
+)
+def test_timestamps_navigation_and_comment_prompts_are_removed(line: str, rule: str) -> None:
+    assert clean(f"{BODY}\n{line}\n{SECOND}") == CleanedText(f"{BODY}\n{SECOND}", None)
+    assert rule in fired(f"{BODY}\n{line}\n{SECOND}")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The game is on January 12.",
+        "Voting closes on March 3, 2008, the council said.",
+        "NEW YORK, Jan. 8, 2008 (Valley Wire)",  # a dateline printed alone: the datelines stage's
+        "HILLTON, March 3 -",
+        "Bowling\tMason 8-2-21-2",  # a data table's row
+        "The next story he told was about the war.",
+        "Have you ever seen a council vote this fast?",
+        "The vote was close | and bitter, members said afterwards.",
+    ],
+)
+def test_sentences_datelines_and_data_rows_stay(line: str) -> None:
+    assert clean(f"{BODY}\n{line}\n{SECOND}").text == f"{BODY}\n{line}\n{SECOND}"
+
+
+def test_table_rows_become_plain_lines() -> None:
+    text = f"|  |  |\n| {BODY} |\n| Crew | Time |\n| © 2008 Valley Courier. All rights reserved."
+    result = clean(text)
+    assert result.text == f"{BODY}\nCrew\tTime"
+    assert "generic:table-row" in fired(text)
