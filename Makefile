@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPIDER ?=
 EVAL_DIR ?= ../shared/eval
 
-.PHONY: redis-server chromium install demo test lint format eval bench bench-dedup crawl clean
+.PHONY: redis-server chromium install demo corpus report test lint format eval bench bench-dedup crawl clean
 
 install: $(STAMP)
 
@@ -16,7 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	command -v redis-server >/dev/null || $(MAKE) redis-server
-	command -v chromium >/dev/null || $(MAKE) chromium
+	test -x /usr/bin/chromium || $(MAKE) chromium
 	touch $(STAMP)
 
 # The shared mode's tests run a real Redis (README "Past one machine"): Debian's package.
@@ -24,10 +24,16 @@ redis-server:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
 
-# The report's test opens it in a real headless browser (README "Report"): Debian's Chromium.
+# The report's browser test drives Debian's Chromium (never a browser build downloaded by a tool).
 chromium:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
+corpus: $(STAMP)
+	$(BIN)/scrapy corpus
+
+report: $(STAMP)
+	$(BIN)/scrapy report
 
 demo: $(STAMP)
 	$(BIN)/python -m scripts.demo

@@ -1,7 +1,8 @@
 """`make demo`: the whole pipeline, offline, on the bundled archive `data/demo.warc.gz`.
 
 Runs `scrapy crawl warc` into `output/demo/` with a fresh dedup store (so the demo can be run
-again and again), then says where the JSONL landed and what the run wrote and dropped.
+again and again), then says where the JSONL landed and what the run wrote and dropped, and
+builds the corpus (`output/demo/corpus/`) and the report (`output/demo/report/index.html`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ def main() -> int:
     print(f"Manifest: {manifests[-1]}")
     print(f"Log: {DEMO_DIR / 'demo.log'}")
     print(f"Summary: {manifest['summary']}")
+    for command in ("corpus", "report"):
+        argv = [sys.executable, "-m", "scrapy", command, "--output", str(DEMO_DIR)]
+        print("$", " ".join(argv[2:]))
+        status = status or subprocess.run(argv, cwd=PROJECT_DIR, check=False).returncode
     return status
 
 

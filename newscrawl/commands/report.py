@@ -1,0 +1,38 @@
+"""`scrapy report`: the HTML report of the runs under `OUTPUT_DIR` (newscrawl.report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from newscrawl.report import write_report
+
+if TYPE_CHECKING:
+    import argparse
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return "[options]"
+
+    def short_desc(self) -> str:
+        return "Write output/report/index.html: charts of what the runs wrote and dropped"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--output", help="folder of the runs (default: OUTPUT_DIR)")
+        parser.add_argument("--report", help="report folder (default: REPORT_DIR)")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        if args:
+            raise UsageError("scrapy report takes options only")
+        output = Path(opts.output or self.settings.get("OUTPUT_DIR"))
+        report = Path(opts.report or self.settings.get("REPORT_DIR") or output / "report")
+        print(f"Report: {write_report(output, report)}")
