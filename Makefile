@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPIDER ?=
 EVAL_DIR ?= ../shared/eval
 
-.PHONY: redis-server install demo test lint format eval bench bench-dedup crawl clean
+.PHONY: redis-server chromium install demo test lint format eval bench bench-dedup crawl clean
 
 install: $(STAMP)
 
@@ -16,12 +16,18 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	command -v redis-server >/dev/null || $(MAKE) redis-server
+	command -v chromium >/dev/null || $(MAKE) chromium
 	touch $(STAMP)
 
 # The shared mode's tests run a real Redis (README "Past one machine"): Debian's package.
 redis-server:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
+
+# The report's test opens it in a real headless browser (README "Report"): Debian's Chromium.
+chromium:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
 demo: $(STAMP)
 	$(BIN)/python -m scripts.demo
@@ -43,7 +49,7 @@ eval: $(STAMP)
 	$(BIN)/python -m scripts.eval_datelines --eval-dir $(EVAL_DIR)
 
 bench: $(STAMP)
-	$(BIN)/python -m scripts.bench
+	$(BIN)/python -m scripts.bench --eval-dir $(EVAL_DIR)
 
 bench-dedup: $(STAMP)
 	$(BIN)/python -m scripts.bench_dedup

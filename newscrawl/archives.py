@@ -9,11 +9,14 @@ import glob
 import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
+import brotli
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -25,6 +28,33 @@ MESSAGE_CHARS = 120
 
 class ArchiveError(Exception):
     """An archive that is missing, unreadable or damaged."""
+
+
+class EmptyArchive(ArchiveError):
+    """An archive that holds no record at all (a 0-byte file, an empty download)."""
+
+
+class _BrotliDecompressor:
+    """warcio's decompressor interface over brotli >= 1.2 (`process`, not `decompress`).
+
+    warcio 1.8.1 sets `unused_data` on brotli's own decompressor, which brotli 1.2 objects
+    refuse (AttributeError), so every `Content-Encoding: br` record (browser-based crawlers
+    record Brotli bodies) broke the archive. A Brotli stream has no trailing data to hand back.
+    """
+
+    unused_data = None
+
+    def __init__(self) -> None:
+        self._decompressor = brotli.Decompressor()
+
+    def decompress(self, data: bytes) -> bytes:
+        return self._decompressor.process(data)
+
+    def flush(self) -> bytes:
+        return b""
+
+
+BufferedReader.DECOMPRESSORS["br"] = _BrotliDecompressor
 
 
 @dataclass(frozen=True)
@@ -40,10 +70,16 @@ class ArchivedPage:
 
 @dataclass(frozen=True)
 class Skipped:
-    """A record that is not an HTML page worth extracting, with the reason."""
+    """A record that is not an HTML page worth extracting, with the reason.
+
+    `malformed` marks a record that claims to be a page but is broken (a non-numeric status,
+    no HTTP headers, an unreadable `WARC-Date`): a fault to count, unlike a request record or
+    an image.
+    """
 
     reason: str
     url: str | None = None
+    malformed: bool = False
 
 
 def expand_locations(spec: str) -> list[str]:
@@ -101,7 +137,8 @@ def read_archive(
 ) -> Iterator[ArchivedPage | Skipped]:
     """Yield every record of a WARC stream as an `ArchivedPage` or a `Skipped` with its reason.
 
-    Raises `ArchiveError` where the archive is damaged, after yielding everything before it.
+    Raises `ArchiveError` where the archive is damaged, after yielding everything before it,
+    and `EmptyArchive` when it holds no record at all.
     """
     allowed = frozenset(d.lower().removeprefix("www.") for d in domains if d)
     records = ArchiveIterator(stream)
@@ -109,7 +146,9 @@ def read_archive(
     try:
         for record in records:
             yield _classify(record, allowed, max_size)
-        if record is not None and _truncated(record):
+        if record is None:
+            raise EmptyArchive("empty archive: no WARC record in it")
+        if _truncated(record):
             raise ArchiveError("damaged archive: the last record is cut short")
     except ArchiveError:
         raise
@@ -121,6 +160,15 @@ def read_archive(
         raise ArchiveError(
             f"damaged archive: {type(exc).__name__}: {str(exc)[:MESSAGE_CHARS]}"
         ) from exc
+
+
+def _readable_date(value: str) -> bool:
+    """Whether a `WARC-Date` is a full ISO 8601 timestamp (the WARC standard's only form)."""
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return "T" in value
 
 
 def _truncated(record: Any) -> bool:
@@ -137,14 +185,23 @@ def _classify(record: Any, allowed: frozenset[str], max_size: int) -> ArchivedPa
     if allowed and not _host_allowed(url, allowed):
         return Skipped("other_domain", url)
     http = record.http_headers
-    if http is None:
-        return Skipped("no_http_headers", url)
-    status = int(http.get_statuscode() or 0)
+    if http is None or not http.statusline:
+        return Skipped("no_http_headers", url, malformed=True)
+    try:
+        status = int(http.get_statuscode())
+    except (TypeError, ValueError):
+        return Skipped("bad_status", url, malformed=True)
     if status != 200:
         return Skipped("status", url)
     content_type = (http.get_header("Content-Type") or "").lower()
     if not any(kind in content_type for kind in HTML_TYPES):
         return Skipped("not_html", url)
+    fetched_at = record.rec_headers.get_header("WARC-Date") or ""
+    if not _readable_date(fetched_at):
+        # the record's date becomes the page's crawled_at: never written unmarked or invented
+        return Skipped("bad_date", url, malformed=True)
+    # A body that does not decode as its Content-Encoding says comes back as it is (warcio
+    # falls back to the raw bytes), and the decoding stage judges it.
     body = _read_body(record.content_stream(), max_size)
     if body is None:
         return Skipped("too_large", url)
@@ -153,7 +210,7 @@ def _classify(record: Any, allowed: frozenset[str], max_size: int) -> ArchivedPa
     headers = {name.lower(): value for name, value in http.headers}
     return ArchivedPage(
         url=url,
-        fetched_at=record.rec_headers.get_header("WARC-Date") or "",
+        fetched_at=fetched_at,
         status=status,
         headers=headers,
         body=body,

@@ -50,6 +50,12 @@ MAX_LEAD_CHARS = 2000
 # A kicker, section name, repeated headline or chrome cell: a short line without a sentence end.
 MAX_KICKER_WORDS = 16
 MAX_KICKER_CHARS = 140
+# AP's note to editors above a story ("Eds: UPDATES with arrests.", "EDITOR'S NOTE: ...").
+_EDITORS_NOTE_RE = re.compile(r"(?:Eds?|EDS|Editor'?s'? [Nn]ote|EDITOR'?S NOTE)\s*[:.—-]\s")
+# A navigation row: at least this many entries between separators, each of a few words.
+MIN_MENU_PIECES = 4
+MAX_MENU_ENTRY_WORDS = 4
+_MENU_SPLIT_RE = re.compile(r"\s+(?:--|[-—–»·•/])(?=\s)")
 # A timestamp or agency label is a short line ("Posted: Monday Feb 4, 2008 8:02 PM").
 MAX_LABEL_CHARS = 100
 # Names in a byline ("By JANE DOE and RICHARD ROE") before the writer's title.
@@ -158,7 +164,19 @@ def element_dateline(element: str, reference: datetime.date | None) -> Dateline 
     dateline = find_dateline(printed, reference)
     if dateline is None or dateline.agency is None or dateline.raw != printed.rstrip():
         return None
-    return dateline
+    return dateline if _stands_alone_well(dateline) else None
+
+
+def _stands_alone_well(dateline: Dateline) -> bool:
+    """A dateline with no separator, alone on its line or element, is a wire's only with a place
+    in capitals, a date or nothing before the agency: "BUFFALO, New York (AFP)", "(AP)", never a
+    photo credit "Jane Roe (AFP)"."""
+    if not dateline.raw.endswith((")", "/")):
+        return True
+    if dateline.date is not None or dateline.location is None:
+        return True
+    city = (dateline.location or "").split(",")[0]
+    return any(c.isalpha() for c in city) and city.upper() == city
 
 
 def find_lead_dateline(
@@ -181,7 +199,7 @@ def find_lead_dateline(
         line = text[line_start:line_end]
         if index > 0:
             dateline = agency_dateline_at(text, line_start, line_end, reference)
-            if dateline is not None:
+            if dateline is not None and _stands_alone_well(dateline):
                 names = _byline_names(dateline.raw, dateline.location)
                 return _lead(text, start, line_start, dateline, skipped, authors + names)
         found = _inside(text, line_start, line_end, reference, title)
@@ -199,7 +217,7 @@ def find_lead_dateline(
 
 def lead_kind(line: str, title: str | None = None) -> str | None:
     """What kind of lead a line is ("byline", "timestamp", "agency-label", "headline",
-    "table-debris", "kicker"), or None for prose.
+    "editors-note", "table-debris", "kicker", "menu"), or None for prose.
 
     >>> lead_kind("By JANE DOE"), lead_kind("AP Sports Writer"), lead_kind("- Reuters")
     ('byline', 'byline', 'agency-label')
@@ -216,6 +234,8 @@ def lead_kind(line: str, title: str | None = None) -> str | None:
             return "table-debris" if all(kinds) else None
     if _is_headline(stripped, title):
         return "headline"
+    if _EDITORS_NOTE_RE.match(stripped):
+        return "editors-note"
     if len(stripped) <= MAX_LABEL_CHARS:
         words = _words(stripped)
         labels = words and all(w in _AGENCY_LABEL_WORDS for w in words)
@@ -227,6 +247,8 @@ def lead_kind(line: str, title: str | None = None) -> str | None:
             return "timestamp"
     if _is_byline(stripped):
         return "byline"
+    if _is_menu(stripped):
+        return "menu"
     if _is_kicker(stripped):
         return "kicker"
     return None
@@ -358,6 +380,15 @@ def _is_kicker(line: str) -> bool:
     if _SENTENCE_END_RE.search(line) and not _ABBREVIATION_END_RE.search(line):
         return False
     return line[:1].isupper() or line[:1].isdigit() or not line[:1].isalpha()
+
+
+def _is_menu(line: str) -> bool:
+    """A navigation row: short capitalised entries between separators ("News - Sports » NHL")."""
+    pieces = [p.strip() for p in _MENU_SPLIT_RE.split(line)]
+    entries = [p for p in pieces if p.strip("-—–")]
+    if len(pieces) < MIN_MENU_PIECES or not entries:
+        return False
+    return all(len(p.split()) <= MAX_MENU_ENTRY_WORDS and _is_kicker(p) for p in entries)
 
 
 def _is_byline(line: str) -> bool:

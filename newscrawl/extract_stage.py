@@ -93,10 +93,21 @@ def read_within_limit(
         return Rejected(Reason.EXTRACTION_TIMEOUT, f"extraction took over {limit:g} CPU s")
 
 
+def _running(pid: int) -> bool:
+    """Whether process `pid` runs; a killed one is a zombie until its own parent reaps it."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def _exit_with_parent(parent_pid: int) -> None:
+    # The crawl process, not this worker's parent: that is the pool's fork server, which lives
+    # as long as any worker does.
     while True:
         time.sleep(PARENT_CHECK_SECONDS)
-        if os.getppid() != parent_pid:
+        if not _running(parent_pid):
             os._exit(0)
 
 
@@ -144,10 +155,14 @@ class _Pool:
     """
 
     def __init__(self, workers: int, page_time_limit: float | None) -> None:
-        # spawn, not fork: forking a process that runs threads (Twisted's) is unsafe.
+        # forkserver, not fork: forking a process that runs threads (Twisted's) is unsafe. The
+        # fork server is a fresh single-threaded process that loads what every worker needs once
+        # (`worker_preload`), so a worker (and a restarted one) does not pay it again.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["newscrawl.worker_preload"])
         self.executor = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=init_worker,
             initargs=(os.getpid(), page_time_limit),
         )

@@ -19,6 +19,7 @@ import trafilatura
 
 from newscrawl import __version__
 from newscrawl.dates import format_utc, utc_now
+from newscrawl.health import fault_counts, uncounted_errors
 
 DROPPED_PREFIX = "newscrawl/dropped/"
 
@@ -82,6 +83,8 @@ def build_manifest(
         "dropped": dropped_counts(stats),
         "skipped_already_written": int(stats.get("newscrawl/skipped/already_written", 0)),
         "errors": int(stats.get("log_count/ERROR", 0)),
+        "uncounted_errors": uncounted_errors(stats),
+        "faults": fault_counts(stats),
         "files": [
             {"path": str(path), "records": records, "sha256": sha256_file(path)}
             for path, records in files

@@ -34,6 +34,9 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
+# A request given up on is counted (retry/max_reached, and by kind in its errback), so it is a
+# warning: ERROR lines are kept for what no counter explains (newscrawl.health).
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 # Untrusted sitemaps and feeds may list loopback, private or link-local addresses: refused
 # (counted as newscrawl/private_address_refused) unless this is True, e.g. for a local mirror.
 ALLOW_PRIVATE_ADDRESSES = False
@@ -49,6 +52,14 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
+
+# newscrawl.shared_mode: hosts share one Redis when REDIS_URL is set (README "Past one machine").
+ADDONS = {"newscrawl.shared_mode.SharedMode": 0}
+REDIS_URL = ""
+# A worker on the shared frontier closes after this many seconds with nothing to do: long enough
+# for another worker to fetch and parse a sitemap index that refills the queue, short enough that
+# a cron run ends within a minute of the last page.
+SHARED_IDLE_CLOSE = 60
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

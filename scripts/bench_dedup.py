@@ -34,6 +34,7 @@ import numpy as np
 from devtools import dedup_corpus
 from newscrawl.dedup import Deduplicator, NearDupParams, SQLiteStore
 from newscrawl.urls import url_id
+from scripts.bench_dedup_redis import redis_scale
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -253,6 +254,10 @@ def main() -> int:
     parser.add_argument(
         "--store-dir", type=Path, default=ROOT / ".bench", help="parent of the run's store"
     )
+    parser.add_argument(
+        "--redis-docs", type=int, default=100_000, help="documents for the Redis store (0: skip)"
+    )
+    parser.add_argument("--redis-workers", type=int, default=1, help="workers sharing Redis")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
     args = parser.parse_args()
@@ -264,6 +269,9 @@ def main() -> int:
         # a store of its own: two runs at once must not delete or measure each other's file
         with tempfile.TemporaryDirectory(prefix="dedup-", dir=args.store_dir) as store_dir:
             ok &= scale(args.docs, args.flush_every, args.days, args.seed, Path(store_dir))
+        if args.redis_docs:
+            days = args.days * args.redis_docs / args.docs  # the same documents per day
+            ok &= redis_scale(args.redis_docs, days, args.seed, SyntheticStream, args.redis_workers)
     return 0 if ok else 1
 
 

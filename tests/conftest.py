@@ -6,8 +6,8 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
+from devtools.redis_server import RedisServer
 from tests.mocksite.server import MockWireSite
-from tests.redis_server import RedisServer
 
 # In CI, property tests replay a fixed set of examples, so a run passes or fails on the code
 # alone; locally they explore new examples every run.

@@ -70,6 +70,10 @@ def crawl_command(
     return argv
 
 
+def _manifest_paths(output_dir: Path) -> set[Path]:
+    return set(output_dir.glob("*/*.manifest.json"))
+
+
 def crawl(
     spider: str,
     workdir: Path,
@@ -77,9 +81,15 @@ def crawl(
     settings: dict[str, str] | None = None,
     command: str = "crawl",
     timeout: float = 180,
+    uncounted_errors: int = 0,
 ) -> CrawlResult:
-    """Run `scrapy <command> <spider> ARGS` from the project folder and wait for it."""
+    """Run `scrapy <command> <spider> ARGS` from the project folder and wait for it.
+
+    Every run it leaves a manifest of must count `uncounted_errors` ERROR log lines, none by
+    default: an exit code of 0 alone lets a crawl pass with dozens of errors nobody counted.
+    """
     argv = crawl_command(command, spider, workdir, *args, settings=settings)
+    before = _manifest_paths(workdir / "output")
     done = subprocess.run(
         argv,
         cwd=PROJECT_DIR,
@@ -88,7 +98,14 @@ def crawl(
         timeout=timeout,
         check=False,
     )
-    return CrawlResult(done.returncode, done.stdout, done.stderr, workdir / "output")
+    result = CrawlResult(done.returncode, done.stdout, done.stderr, workdir / "output")
+    for path in sorted(_manifest_paths(result.output_dir) - before):
+        errors = json.loads(path.read_text("utf-8"))["uncounted_errors"]
+        assert errors == uncounted_errors, (
+            f"{path.name}: {errors} uncounted ERROR lines (expected {uncounted_errors})\n"
+            + result.stderr[-3000:]
+        )
+    return result
 
 
 def start_crawl(

@@ -1,11 +1,22 @@
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
+import brotli
 import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from devtools.warc import write_warc
-from newscrawl.archives import ArchivedPage, ArchiveError, Skipped, expand_locations, read_archive
+from newscrawl.archives import (
+    ArchivedPage,
+    ArchiveError,
+    EmptyArchive,
+    Skipped,
+    expand_locations,
+    read_archive,
+)
 
 HTML = "text/html; charset=utf-8"
 PAGE = b"<html><body><p>Story text.</p></body></html>"
@@ -106,3 +117,89 @@ def test_expand_locations(tmp_path: Path) -> None:
         expand_locations(f"{tmp_path}/missing.warc.gz")
     with pytest.raises(ArchiveError, match="no WARC path"):
         expand_locations("")
+
+
+def _response(
+    writer: WARCWriter,
+    url: str,
+    statusline: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    date: str = "2024-03-07T12:00:00Z",
+) -> None:
+    http = StatusAndHeaders(statusline, headers, protocol="HTTP/1.1")
+    writer.write_record(
+        writer.create_warc_record(
+            url,
+            "response",
+            payload=BytesIO(body),
+            http_headers=http,
+            warc_headers_dict={"WARC-Date": date},
+        )
+    )
+
+
+def _raw_response(url: str, block: bytes) -> bytes:
+    """A response record written by hand: warcio's writer refuses one without HTTP headers."""
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
+        "WARC-Date: 2024-03-07T12:00:00Z\r\nWARC-Record-ID: <urn:uuid:" + url[-8:] + ">\r\n"
+        f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n"
+    )
+    return head.encode() + block + b"\r\n\r\n"
+
+
+def test_brotli_record_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "br.warc.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        headers = [("Content-Type", HTML), ("Content-Encoding", "br")]
+        _response(writer, "https://a.example/br", "200 OK", headers, brotli.compress(PAGE))
+        _response(writer, "https://a.example/after", "200 OK", [("Content-Type", HTML)], PAGE)
+    pages = [r for r in _read(path) if isinstance(r, ArchivedPage)]
+    assert [(p.url, p.body) for p in pages] == [
+        ("https://a.example/br", PAGE),
+        ("https://a.example/after", PAGE),
+    ]
+
+
+def test_an_odd_record_costs_that_record_only(tmp_path: Path) -> None:
+    path = tmp_path / "odd.warc.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        html = [("Content-Type", HTML)]
+        _response(writer, "https://a.example/status", "OK 200", html, PAGE)
+        _response(writer, "https://a.example/date", "200 OK", html, PAGE, date="yesterday")
+        _response(writer, "https://a.example/day", "200 OK", html, PAGE, date="2024-03-07")
+        _response(writer, "https://a.example/good", "200 OK", html, PAGE)
+    records = _read(path)
+    assert [r.url for r in records if isinstance(r, ArchivedPage)] == ["https://a.example/good"]
+    assert [(r.reason, r.url) for r in records if isinstance(r, Skipped) and r.malformed] == [
+        ("bad_status", "https://a.example/status"),
+        ("bad_date", "https://a.example/date"),
+        ("bad_date", "https://a.example/day"),
+    ]
+
+
+def test_a_record_without_http_headers_costs_that_record_only(tmp_path: Path) -> None:
+    good = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + PAGE
+    path = tmp_path / "raw.warc"
+    path.write_bytes(
+        _raw_response("https://a.example/empty0001", b"")
+        + _raw_response("https://a.example/blank0002", b"\r\n\r\n" + PAGE)
+        + _raw_response("https://a.example/good0003", good)
+    )
+    records = _read(path)
+    assert [r.url for r in records if isinstance(r, ArchivedPage)] == ["https://a.example/good0003"]
+    assert [r.reason for r in records if isinstance(r, Skipped)] == [
+        "no_http_headers",
+        "no_http_headers",
+    ]
+
+
+@pytest.mark.parametrize("name", ["empty.warc", "empty.warc.gz"])
+def test_a_zero_byte_archive_is_not_a_quiet_empty_run(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"")
+    with pytest.raises(EmptyArchive):
+        _read(path)

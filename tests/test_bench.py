@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import doctest
+import gzip
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -10,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from devtools.warc import write_warc
-from scripts import bench
+from newscrawl.archives import ArchivedPage, read_archive
+from scripts import bench, bench_pages
 
 CHILD_MIB = 64  # resident in a grandchild of the measured process: the sampler must see it
 
@@ -72,6 +75,7 @@ def test_page_times_come_from_written_and_dropped_lines() -> None:
 
 def test_crawl_command_isolates_the_run(tmp_path: Path) -> None:
     argv = bench.crawl_argv(Path("a.warc.gz"), tmp_path, workers=2, profile=None)
+    assert "DEDUP_MODE=mark" in argv
     assert argv[argv.index("crawl") :][:4] == ["crawl", "warc", "-a", "path=a.warc.gz"]
     settings = [argv[i + 1] for i, arg in enumerate(argv) if arg == "-s"]
     assert f"OUTPUT_DIR={tmp_path}" in settings
@@ -105,22 +109,67 @@ def test_report_shows_every_figure_of_every_run() -> None:
     assert next(line for line in lines if "WITH start-up" in line).split()[-2:] == ["200.0"] * 2
     assert next(line for line in lines if "WITHOUT" in line).split()[-2:] == ["250.0"] * 2
     assert crawl.before == pytest.approx(1.0) and crawl.after == pytest.approx(0.004)
-    assert bench.cpu_ceiling(plain, crawl, cores=2) == pytest.approx(1.0)
-    assert bench.cpu_ceiling(plain, replace(crawl, measured=plain.measured), 2) == 2.0
+    per_page = next(line for line in lines if line.startswith("CPU ms per page"))
+    assert per_page.split()[-2:] == ["4.0", "8.0"]
 
 
-def test_ratio_lines_judge_only_what_is_judged() -> None:
-    assert bench.ratio_line("x", 1.7, judged=True)[1]
-    assert not bench.ratio_line("x", 1.5, judged=True)[1]
-    line, ok = bench.ratio_line("x", 1.5, judged=False)
-    assert ok and "FAIL  (info)" in line
+def test_start_up_cpu_is_read_from_the_samples_at_the_first_page() -> None:
+    crawl = _result(8.0)
+    crawl.measured.samples = [(100.5, 1.0), (101.5, 3.0)]
+    assert crawl.startup_cpu == pytest.approx(2.0)  # first page done at 101.0
 
 
-def test_targets_judge_the_small_ratio_and_the_memory_growth() -> None:
-    plain, crawl = _result(4.0), _result(8.0)
-    lines = bench.targets([plain], [crawl], None, None)
-    assert [ok for _, ok in lines] == [False, True, True, True]  # 1.0x with start-up fails
-    big_crawl = replace(crawl, measured=replace(crawl.measured, peak_rss=400 * bench.MIB))
-    lines = bench.targets([plain], [crawl], plain, big_crawl)
-    memory = next(line for line in lines if "peak RSS" in line[0])
-    assert "1.33x" in memory[0] and not memory[1]
+def test_targets_judge_ratio_cpu_and_start_up() -> None:
+    plain, crawl = _result(4.0), _result(4.1)
+    fast = replace(crawl, measured=replace(crawl.measured, wall=2.5))
+    fast.done = [100.5 + 0.002 * page for page in range(1000)]
+    assert [ok for _, ok in bench.targets(plain, fast)] == [True, True, True, True]
+    lines = bench.targets(plain, _result(8.0))
+    assert [ok for _, ok in lines] == [False, True, False, True]  # 1.0x, 2x the CPU
+
+
+def test_scale_rows_judge_cpu_and_memory_against_the_first_run() -> None:
+    base = _result(4.0)
+    same = _result(4.3)
+    fatter = replace(base, measured=replace(base.measured, peak_rss=400 * bench.MIB))
+    lines, ok = bench.scale_rows([base, same])
+    assert ok and len(lines) == 3
+    assert not bench.scale_rows([base, _result(4.6)])[1]  # CPU per page 15 % up
+    assert not bench.scale_rows([base, fatter])[1]  # peak RSS 33 % up
+
+
+def test_real_page_archive_holds_every_eval_page(tmp_path: Path) -> None:
+    page = (
+        b"<html><body><article><p>" + b"An invented story. " * 30 + b"</p></article></body></html>"
+    )
+    eval_dir = tmp_path / "eval"
+    (eval_dir / "aeb" / "html").mkdir(parents=True)
+    (eval_dir / "aeb" / "html" / "p1.html.gz").write_bytes(gzip.compress(page))
+    truth = {"p1": {"url": "https://news.example/a", "articleBody": "x"}}
+    (eval_dir / "aeb" / "ground-truth.json").write_text(json.dumps(truth))
+    (eval_dir / "fundus" / "xx").mkdir(parents=True)
+    (eval_dir / "fundus" / "xx" / "Paper_2024_01_02.html.gz").write_bytes(gzip.compress(page))
+    (eval_dir / "fundus" / "xx" / "Nourl_2024_01_02.html.gz").write_bytes(gzip.compress(page))
+    meta = {"Paper_2024_01_02.html.gz": {"url": "https://paper.example/b", "crawl_date": None}}
+    (eval_dir / "fundus" / "xx" / "meta.info").write_text(json.dumps(meta))
+    (eval_dir / "l3s").mkdir()
+    write_warc(
+        eval_dir / "l3s" / "pages.warc.gz", [("https://old.example/c", 200, "text/html", page)]
+    )
+    path = bench_pages.ensure_real_warc(eval_dir, tmp_path / "cache")
+    assert bench_pages.ensure_real_warc(eval_dir, tmp_path / "cache") == path
+    with path.open("rb") as stream:
+        pages = [r for r in read_archive(stream) if isinstance(r, ArchivedPage)]
+    assert [p.url for p in pages] == [
+        "https://news.example/a",
+        "https://paper.example/b",
+        "https://old.example/c",
+    ]
+    assert all(p.body == page for p in pages)
+
+
+def test_bench_exits_with_a_message_without_the_eval_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert bench.main(["--eval-dir", str(tmp_path / "missing")]) == 2
+    assert "no real pages at" in capsys.readouterr().err

@@ -294,3 +294,28 @@ def test_generic_spiders_need_a_url(spider: str, tmp_path: Path) -> None:
     assert result.returncode == EXIT_USAGE
     assert "needs -a url=" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_damaged_archive_ends_that_archive_only(tmp_path: Path) -> None:
+    data = DEMO_WARC.read_bytes()
+    (tmp_path / "a-damaged.warc.gz").write_bytes(data[: len(data) // 2])
+    (tmp_path / "b-empty.warc.gz").write_bytes(b"")
+    shutil.copy(DEMO_WARC, tmp_path / "c-good.warc.gz")
+    result = crawl("warc", tmp_path, "-a", f"path={tmp_path}/*.warc.gz")
+    assert result.returncode == EXIT_UNHEALTHY
+    assert "archive_damaged" in result.stderr
+    (manifest,) = result.manifests("warc")
+    assert manifest["finish_reason"] == "archive_damaged"
+    assert manifest["faults"]["warc/damaged"] == 1
+    assert manifest["faults"]["warc/empty"] == 1
+    assert manifest["written"] == 16  # the good archive after them was read whole
+
+
+def test_a_zero_byte_archive_is_reported(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.warc.gz"
+    empty.write_bytes(b"")
+    result = crawl("warc", tmp_path, "-a", f"path={empty}")
+    assert result.returncode == EXIT_UNHEALTHY
+    (manifest,) = result.manifests("warc")
+    assert manifest["finish_reason"] == "archive_empty"
+    assert manifest["faults"] == {"warc/empty": 1}

@@ -42,6 +42,7 @@ def test_an_element_named_dateline_comes_first() -> None:
         '<span class="dateline">Harbour plan wins backing</span>',
         "<p>OSLO (AFP) - The council voted.</p>",  # a paragraph of the story, not an element
         "<div>Photo: Jane Roe (AFP)</div>",  # a caption credit
+        "<div>Jane Roe (REUTERS)</div>",  # a photographer's credit, not a place
         "<div>" + "<i>x</i>" * MAX_ELEMENT_NODES + "OSLO (AFP)</div>",  # a container
     ],
 )

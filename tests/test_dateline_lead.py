@@ -208,6 +208,31 @@ LEAD_NEGATIVES = [
     ),
     LeadCase("By JANE ROE\nAssociated Press Writer\nThe council voted.", None),
     LeadCase("", None),
+    # a photographer's credit alone on a line is no dateline; a place in capitals is
+    LeadCase(f"Harbour at dawn\nJane Roe (Reuters)\n{BODY}", None),
+    LeadCase(
+        f"Harbour at dawn\nBERGEN, Norway (AFP)\n{BODY}",
+        "BERGEN, Norway (AFP)",
+        "BERGEN, Norway",
+        "AFP",
+        ("kicker",),
+    ),
+    # AP's notes to editors and navigation rows are lead too
+    LeadCase(
+        f"Eds: UPDATES with arrests.\nBy JANE ROE\nBERGEN, Norway (AP) -- {BODY}",
+        "BERGEN, Norway (AP) --",
+        "BERGEN, Norway",
+        "AP",
+        ("editors-note", "byline"),
+        ("JANE ROE",),
+    ),
+    LeadCase(
+        f"Forums » NBA - Golf - NFL - College Football - NHL\nBERGEN (AFP) - {BODY}",
+        "BERGEN (AFP) -",
+        "BERGEN",
+        "AFP",
+        ("menu",),
+    ),
 ]
 
 
@@ -261,6 +286,9 @@ def test_text_after_the_dateline_is_kept_whole() -> None:
         ("|  |  |", "table-debris"),
         ("| Home | World | Sports |", "table-debris"),
         ("Harbour plan wins backing", "kicker"),
+        ("Eds: AMs. UPDATES with arrests.", "editors-note"),
+        ("Home -- News -- Sports -- Weather -- Local", "menu"),
+        ("He ran - and ran - and ran - and won the race today.", None),
         ("The council met on Tuesday.", None),
         ("By the end of the day, the council had voted.", None),
         ("| The council met. | It voted. |", None),

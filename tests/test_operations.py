@@ -10,9 +10,11 @@ import time
 from pathlib import Path
 
 from newscrawl.exclusions import EXCLUDED_SUFFIX
+from newscrawl.exporters import quarantined
 from newscrawl.health import EXIT_LOCKED, EXIT_UNHEALTHY
 from tests.crawling import crawl, lines_in, start_crawl
 from tests.mocksite.server import MockWireSite
+from tests.warcs import write_warc
 
 # Slow the crawl down enough that a signal reliably lands in the middle of it.
 SLOW = {
@@ -43,7 +45,7 @@ def _excluded(path: Path) -> bool:
 
 
 def _final_files(output: Path, spider: str) -> list[Path]:
-    return sorted(p for p in (output / spider).glob("*.jsonl") if not _excluded(p))
+    return sorted(p for p in output.glob(f"{spider}/*.jsonl") if not _excluded(p))
 
 
 def _records(files: list[Path]) -> list[dict[str, object]]:
@@ -226,3 +228,89 @@ def test_exit_code_when_errors_pass_the_threshold(mock_site: MockWireSite, tmp_p
     )
     assert strict.returncode == EXIT_UNHEALTHY
     assert "more than the 0 allowed" in strict.stderr
+
+
+def _dead_record(number: int, **changes: object) -> str:
+    url = f"https://apnews.com/article/dead-run-{number}"
+    record = {
+        "id": f"dead{number}",
+        "url": url,
+        "canonical_url": url,
+        "source": "apnews",
+        "text": f"A story written by a run that was killed, number {number}.",
+        "crawled_at": "2024-03-07T12:00:00+00:00",
+        **changes,
+    }
+    return json.dumps(record) + "\n"
+
+
+def test_damaged_leftovers_never_stop_a_run(mock_site: MockWireSite, tmp_path: Path) -> None:
+    output = tmp_path / "output" / "apnews"
+    output.mkdir(parents=True)
+    (output / "2024-03-07T12-00-00Z-dead.manifest.json.part").write_text("{\n", "utf-8")
+    (output / "2024-03-07T12-00-00Z-dead.jsonl.part").write_text(
+        _dead_record(1)
+        + "not JSON at all\n"
+        + _dead_record(2, mood="cheerful")
+        + _dead_record(3, published="the day before yesterday")
+        + _dead_record(4)
+        + '{"id": "torn',
+        "utf-8",
+    )
+    spider_args = ("-a", f"site={mock_site.base('apnews')}")
+    for run in range(2):
+        result = crawl("apnews", tmp_path, *spider_args)
+        assert result.returncode == 0, (run, result.stderr)
+        assert result.manifests("apnews")[-1]["errors"] == 0
+    recovered = output / "2024-03-07T12-00-00Z-dead.jsonl"
+    assert [r["id"] for r in _records([recovered])] == ["dead1", "dead4"]
+    rejects = [json.loads(line) for line in quarantined(recovered).read_text("utf-8").splitlines()]
+    assert [(r["line"], r["reason"].split(" (")[0]) for r in rejects] == [
+        (2, "not JSON"),
+        (3, "unknown field mood"),
+        (4, "bad date in published: 'the day before yesterday'"),
+    ]
+    urls = [r["url"] for r in _records(_final_files(tmp_path / "output", "apnews"))]
+    assert len(urls) == len(set(urls))
+    assert _article_urls(mock_site, "apnews") <= set(urls)
+
+
+def _archive(path: Path) -> Path:
+    pages = sorted((Path(__file__).parent / "mocksite" / "sites" / "apnews" / "pages").iterdir())
+    records = [
+        (
+            f"https://apnews.com/article/{page.stem}",
+            200,
+            "text/html; charset=utf-8",
+            page.read_bytes(),
+        )
+        for page in pages
+    ]
+    return write_warc(path, records)
+
+
+def test_two_runs_starting_together_on_one_folder(tmp_path: Path) -> None:
+    archive = _archive(tmp_path / "pages.warc.gz")
+    settings = {"EXTRACT_WORKERS": "0"}
+    for attempt in range(20):
+        workdir = tmp_path / str(attempt)
+        output = workdir / "output" / "warc"
+        output.mkdir(parents=True)
+        (output / "2024-03-07T12-00-00Z-dead.jsonl.part").write_text(
+            _dead_record(1) + _dead_record(2), "utf-8"
+        )
+        runs = [
+            start_crawl("warc", workdir, "-a", f"path={archive}", settings=settings)
+            for _ in range(2)
+        ]
+        for run in runs:
+            _, stderr = run.communicate(timeout=120)
+            assert run.returncode == 0, (attempt, stderr)
+        assert list(output.glob("*.part")) == []
+        urls = [r["url"] for r in _records(sorted(output.glob("*.jsonl")))]
+        assert len(urls) == len(set(urls)), (attempt, sorted(urls))
+        assert {u for u in urls if "dead-run" in u} == {
+            "https://apnews.com/article/dead-run-1",
+            "https://apnews.com/article/dead-run-2",
+        }
+        assert len(urls) > 2  # the archive's articles were written too

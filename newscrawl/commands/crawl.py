@@ -15,6 +15,7 @@ from scrapy.exceptions import UsageError
 
 from newscrawl.health import EXIT_UNHEALTHY, EXIT_USAGE, assess
 from newscrawl.run import SettingsError, check_settings
+from newscrawl.shared_mode import EXIT_UNAVAILABLE, unreachable
 
 if TYPE_CHECKING:
     import argparse
@@ -57,6 +58,12 @@ class Command(ScrapyCrawlCommand):
         usable = self.check_arguments(spider_name, opts.spargs) and self.check_settings(spider_name)
         if not usable:
             self.exitcode = EXIT_USAGE
+            return None
+        assert self.settings is not None
+        problem = unreachable(self.settings)
+        if problem:
+            print(f"newscrawl: {spider_name}: {problem}", file=sys.stderr)
+            self.exitcode = EXIT_UNAVAILABLE
             return None
         assert self.crawler_process is not None
         crawler = self._create_crawler(spider_name)

@@ -285,7 +285,7 @@ def connect(url: str) -> redis.Redis:
         client.ping()
     except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
         client.close()
-        raise StoreUnavailableError(f"Redis at {_where(url)} is unreachable: {exc}") from None
+        raise StoreUnavailableError(f"Redis at {_where(url)} is unreachable ({exc})") from None
     return client
 
 

@@ -79,8 +79,8 @@ class DiscoverySpider(scrapy.Spider):
 
     Subclasses set `sitemap_urls`, `feed_urls` and may override `is_article()`. Every failed
     request is counted under `newscrawl/<fault>` (see `newscrawl.fetch_faults`); entry documents
-    as `newscrawl/entry/ok` or `newscrawl/entry/failed`, article pages refused with an HTTP
-    error as `newscrawl/page/refused`, which `newscrawl.health` judges.
+    as `newscrawl/entry/ok` or `newscrawl/entry/failed`, article pages that could not be
+    fetched as `newscrawl/page/failed`, which `newscrawl.health` judges.
     """
 
     # What `-a url=` names for the generic spiders ("FEED_URL"); None: no url argument.
@@ -156,9 +156,8 @@ class DiscoverySpider(scrapy.Spider):
         kind = self._count_fault(failure)
         if kind is None:
             return
-        self._count("page/failed")
-        if kind.startswith("http_error/"):
-            self._count("page/refused")
+        if kind != "robots_refused":  # the site's policy, not a failure; counted by Scrapy
+            self._count("page/failed")
         self.logger.warning("Could not fetch %s (%s)", failure.request.url, kind)
 
     def _read(self, response: Response, parse: Any) -> Listing | None:

@@ -1,7 +1,9 @@
 """`scrapy crawl warc -a path=PATH_OR_GLOB_OR_URL [-a domains=a.com,b.com]`: archived pages.
 
 Every HTTP 200 HTML response record goes through the same pipelines as a live fetch, with the
-record's original URL and fetch date; other records are skipped and counted.
+record's original URL and fetch date; other records are skipped and counted. A damaged or
+empty archive ends that archive only: the others are read, and the run then closes as
+`archive_damaged` (or `archive_empty`), which makes the exit code non-zero.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from scrapy.exceptions import CloseSpider
 from newscrawl.archives import (
     ArchivedPage,
     ArchiveError,
+    EmptyArchive,
     expand_locations,
     open_location,
     read_archive,
@@ -58,12 +61,24 @@ class WarcSpider(scrapy.Spider):
                         if isinstance(record, ArchivedPage):
                             stats.inc_value("newscrawl/warc/page")
                             yield self._page(record)
+                        elif record.malformed:
+                            stats.inc_value(f"newscrawl/warc/bad_record/{record.reason}")
+                            self.logger.warning(
+                                "Skipped a %s record: %s", record.reason, record.url
+                            )
                         else:
                             stats.inc_value(f"newscrawl/warc/skipped/{record.reason}")
+            except EmptyArchive:
+                stats.inc_value("newscrawl/warc/empty")
+                self.logger.warning("Empty archive %s: no record in it", location)
             except ArchiveError as exc:
                 stats.inc_value("newscrawl/warc/damaged")
-                self.logger.error("Stopped reading %s: %s", location, exc)
-                raise CloseSpider("archive_damaged") from None
+                self.logger.warning("Stopped reading %s: %s", location, exc)
+        # Raised once every archive was read, so the finish reason says what went wrong.
+        if stats.get_value("newscrawl/warc/damaged"):
+            raise CloseSpider("archive_damaged")
+        if stats.get_value("newscrawl/warc/empty"):
+            raise CloseSpider("archive_empty")
 
     def _page(self, record: ArchivedPage) -> Page:
         return Page(
