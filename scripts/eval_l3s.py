@@ -186,6 +186,8 @@ def crawl(warc: Path) -> dict[str, Output]:
         for path in sorted((work / "output").glob("*/*.jsonl")):
             for line in path.read_text("utf-8").splitlines():
                 record = json.loads(line)
+                if "text" not in record:  # another JSONL of the run (excluded pages, ...)
+                    continue
                 records[record["url"]] = Output(record["text"], record.get("dateline"))
         return records
 
