@@ -311,7 +311,7 @@ def test_two_runs_starting_together_on_one_folder(tmp_path: Path) -> None:
             _, stderr = run.communicate(timeout=120)
             assert run.returncode == 0, (attempt, stderr)
         assert list(output.glob("*.part")) == []
-        urls = [r["url"] for r in _records(sorted(output.glob("*.jsonl")))]
+        urls = [r["url"] for r in _records(_final_files(workdir / "output", "warc"))]
         assert len(urls) == len(set(urls)), (attempt, sorted(urls))
         assert {u for u in urls if "dead-run" in u} == {
             "https://apnews.com/article/dead-run-1",
