@@ -13,12 +13,12 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
+
+from newscrawl.dates import to_utc_iso
 
 # Hardened parser: no entity expansion, no network, no DTD loading (XML attacks), and recover
 # from the small breakages real feeds carry.
@@ -145,11 +145,18 @@ def entry_url_problem(url: str) -> str | None:
 
 
 def _date(element: etree._Element, names: tuple[str, ...], errors: Counter[str]) -> str | None:
-    try:
-        return normalize_date(_child_text(element, names))
-    except OverflowError:  # 9999-12-31T23:59:59-12:00 is past the last moment UTC can hold
+    """A sitemap or feed date in the records' notation (`newscrawl.dates`), whatever its own.
+
+    One story is often listed in both a sitemap (W3C datetime, any offset) and a feed (RFC 822):
+    the one fetched first must not decide how its dates are written. A date that cannot be read,
+    or that UTC cannot hold (`9999-12-31T23:59:59-12:00`), is dropped and counted; the entry
+    itself is still read.
+    """
+    written = _child_text(element, names)
+    value = to_utc_iso(written)
+    if written and written.strip() and value is None:
         errors["bad_date"] += 1
-        return None
+    return value
 
 
 def _add(listing: Listing, url: str | None, **fields: Any) -> None:
@@ -184,33 +191,6 @@ def parse_sitemap(body: bytes) -> Listing:
             is_index=kind == "sitemapindex",
         )
     return listing
-
-
-def normalize_date(value: str | None) -> str | None:
-    """A sitemap or feed date as UTC ISO 8601 (`2024-03-07T09:00:00Z`), whatever its notation.
-
-    One story is often listed in both a sitemap (W3C datetime, any offset) and a feed (RFC 822):
-    the one fetched first must not decide how its dates are written. A bare date stays a date
-    (it has no time to convert), an unreadable value stays as written. A date that UTC cannot
-    hold raises `OverflowError`.
-
-    >>> normalize_date("2024-03-07T10:00:00+01:00"), normalize_date("Thu, 07 Mar 2024 09:00:00 GMT")
-    ('2024-03-07T09:00:00Z', '2024-03-07T09:00:00Z')
-    """
-    if not value:
-        return None
-    if len(value) == 10:
-        return value
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_feed(body: bytes) -> Listing:
