@@ -23,7 +23,7 @@ from newscrawl.comments import remove_comments
 from newscrawl.dateline_element import find_dateline_element
 from newscrawl.layout_tables import unwrap_layout_tables
 
-# trafilatura options measured best on news pages (see DESIGN.md); never deduplicate=True:
+# trafilatura options measured best on news pages (README: Extraction); never deduplicate=True:
 # its process-global cache silently drops paragraphs of syndicated copy.
 TRAFILATURA_OPTIONS = {
     "include_comments": False,

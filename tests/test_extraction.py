@@ -53,7 +53,7 @@ PAGES = (
     ),
 )
 MIN_CAPTION_WORDS = 4  # shorter alt texts could match body words by chance
-# Lines that are chrome or trailers wherever they appear (see ../shared/docs/wire-services.md).
+# Lines that are chrome or trailers wherever they appear (the wire services' page furniture).
 CHROME_LINE_RE = re.compile(
     r"accessibility links|skip to main content|breaking news|xs|sm|md|lg|xs sm md lg"
     r"|our standards:.*|.*opens new tab.*|___|follow ap's .*|what to know about .*"
