@@ -36,7 +36,11 @@ SCRAPY_FAULTS = {"robotstxt/forbidden": "robots_refused"}
 # Counters whose every increment comes with one ERROR log line: RobotsTxtMiddleware logs a
 # robots.txt it could not download (and then fetches as if allowed); the extraction stage logs
 # a dead worker pool.
-ERROR_LINE_COUNTERS = ("robotstxt/exception_count/", "newscrawl/extract/pool_restarts")
+ERROR_LINE_COUNTERS = (
+    "robotstxt/exception_count/",
+    "newscrawl/extract/pool_restarts",
+    "newscrawl/store_unusable",
+)
 
 
 @dataclass(frozen=True)

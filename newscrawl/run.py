@@ -199,6 +199,7 @@ class Run:
             store = open_store(self.store_url)
             self._deduplicator = Deduplicator(store, self.params, content_dedup=self.mode != "off")
         except Exception as exc:  # any store failure at start ends the run the same way
+            self.crawler.stats.inc_value(f"newscrawl/{STORE_UNUSABLE}")
             logger.error("Cannot open the dedup store %s: %s", self.store_url, exc)
             raise CloseSpider(STORE_UNUSABLE) from None
         self.recover()
