@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newscrawl.exclusions import EXCLUDED_SUFFIX
-from newscrawl.exporters import PART_SUFFIX
+from newscrawl.exporters import PART_SUFFIX, write_atomically
 from newscrawl.items import Article
 from newscrawl.manifest import sha256_file, write_json_atomically
 from newscrawl.schema import SCHEMA, yaml_features
@@ -329,9 +329,7 @@ corpus = datasets.load_dataset("path/to/this/folder", split="train")
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    part = path.with_name(path.name + PART_SUFFIX)
-    part.write_text(text, encoding="utf-8")
-    os.replace(part, path)
+    write_atomically(path, text.encode("utf-8"))
 
 
 def build_corpus(

@@ -208,8 +208,10 @@ def read_records(
     return good, bad
 
 
-def _write_durably(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all (a temporary file renamed over it)."""
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a `.tmp` file (never a `.part`, which recovery reads)
+    fsync'ed and renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as handle:
         handle.write(data)
@@ -228,7 +230,7 @@ def _recover_one(
     final = part.with_name(part.name.removesuffix(PART_SUFFIX))
     if bad:
         rejects = "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in bad)
-        _write_durably(quarantined(final), rejects.encode("utf-8"))
+        write_atomically(quarantined(final), rejects.encode("utf-8"))
         logger.warning(
             "%d lines of %s are not valid records (first: line %d, %s); they are in %s",
             len(bad),
@@ -242,7 +244,7 @@ def _recover_one(
         _fsync_dir(part.parent)
         return None
     if bad:
-        _write_durably(final, b"".join(line for line, _ in good))
+        write_atomically(final, b"".join(line for line, _ in good))
         part.unlink()
     else:
         handle.truncate(len(data))

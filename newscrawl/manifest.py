@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ import trafilatura
 
 from newscrawl import __version__
 from newscrawl.dates import format_utc, utc_now
+from newscrawl.exporters import write_atomically
 from newscrawl.health import fault_counts, uncounted_errors
 
 DROPPED_PREFIX = "newscrawl/dropped/"
@@ -101,11 +101,5 @@ def build_manifest(
 
 
 def write_json_atomically(path: Path, data: Mapping[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    write_atomically(path, text.encode("utf-8"))

@@ -10,12 +10,11 @@ a child sitemap fetched once more.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from newscrawl.exporters import write_atomically
+
 STATE_NAME = "sitemap-lastmods.json"
-# Not `.part`: the writer's recovery adopts every `*.part` in a spider's folder as a JSONL part.
-TMP_SUFFIX = ".tmp"
 
 
 class SitemapState:
@@ -49,7 +48,4 @@ class SitemapState:
         if not self._seen:
             return
         merged = {**self._known, **self._seen}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + TMP_SUFFIX)
-        tmp.write_text(json.dumps(merged, indent=0, sort_keys=True), "utf-8")
-        os.replace(tmp, self.path)
+        write_atomically(self.path, json.dumps(merged, indent=0, sort_keys=True).encode("utf-8"))

@@ -58,13 +58,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from newscrawl.cleanup import CleanupRules
 from newscrawl.dateline_lead import read_dateline
 from newscrawl.datelines import Dateline
 from newscrawl.extraction import Extracted, extract
-from newscrawl.sources import source_for_url
 from scripts import eval_l3s_datelines
-from scripts.evaldata import aeb_pages, fundus_pages
+from scripts.evaldata import aeb_pages, agency_and_rules, fundus_pages
 
 SETS = ("aeb", "fundus wire", "fundus other")
 WIRE_SETS = ("aeb", "fundus wire")  # the figures asked for; "fundus other" is extra
@@ -211,7 +209,7 @@ def load_aeb(folder: Path) -> list[Page]:
                 paragraphs=paragraphs[:1],
                 published=_url_date(page.url),
                 crawled=None,
-                hint=_source(page.url)[0],
+                hint=agency_and_rules(page.url)[0],
             )
         )
     return pages
@@ -254,12 +252,6 @@ def _url_date(url: str | None) -> datetime.date | None:
         return datetime.date(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError:
         return None
-
-
-def _source(url: str | None) -> tuple[str | None, CleanupRules | None]:
-    """(agency, cleanup rules) of the source whose host serves `url`, as the pipeline sees it."""
-    source = source_for_url(url or "")
-    return (source.agency, source.rules) if source else (None, None)
 
 
 # --- the truth, from the expected text --------------------------------------------------------
@@ -348,7 +340,7 @@ def _date_parts(segment: str) -> dict[str, int]:
 
 
 def run_newscrawl(page: Page) -> tuple[Extracted | None, Dateline | None]:
-    extracted = extract(page.html, page.url, _source(page.url)[1])
+    extracted = extract(page.html, page.url, agency_and_rules(page.url)[1])
     if extracted is None:
         return None, None
     reference = _iso_date(extracted.published) or _iso_date(extracted.modified) or page.crawled

@@ -25,11 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newscrawl.archives import ArchivedPage, read_archive
-from newscrawl.cleanup import CleanupRules
 from newscrawl.dateline_lead import read_dateline
 from newscrawl.datelines import Dateline
 from newscrawl.pagereader import Reading, read_page
-from newscrawl.sources import source_for_url
+from scripts.evaldata import agency_and_rules
 
 TIERS = ("core", "other", "separate", "negatives")
 # Spellings the labels and the records may use for the same agency (compared after _key).
@@ -72,7 +71,7 @@ def run(folder: Path) -> list[Outcome]:
         tier = label["tier"] if label else "negatives"
         got = baseline = None
         has_record = False
-        agency, rules = _source(record.url)
+        agency, rules = agency_and_rules(record.url)
         reading = read_page(record.body, record.headers.get("content-type"), record.url, rules)
         if isinstance(reading, Reading):
             has_record = True
@@ -95,11 +94,6 @@ def _records(path: Path, urls: set[str]) -> Iterator[ArchivedPage]:
         for record in read_archive(stream):
             if isinstance(record, ArchivedPage) and record.url in urls:
                 yield record
-
-
-def _source(url: str) -> tuple[str | None, CleanupRules | None]:
-    source = source_for_url(url or "")
-    return (source.agency, source.rules) if source else (None, None)
 
 
 def _reference(*values: str | None) -> datetime.date | None:

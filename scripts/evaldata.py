@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newscrawl.archives import ArchivedPage, read_archive
+from newscrawl.cleanup import CleanupRules
 from newscrawl.decoding import decode_html
+from newscrawl.sources import source_for_url
 
 
 @dataclass(frozen=True)
@@ -117,3 +119,9 @@ def l3s_pages(folder: Path) -> Iterator[L3sPage]:
             html = decode_html(record.body, record.headers.get("content-type"))
             line = truth[record.url]
             yield L3sPage(line["id"], record.url, record.fetched_at, html, line)
+
+
+def agency_and_rules(url: str | None) -> tuple[str | None, CleanupRules | None]:
+    """(agency, cleanup rules) of the source whose host serves `url`, as the pipeline sees it."""
+    source = source_for_url(url or "")
+    return (source.agency, source.rules) if source else (None, None)
