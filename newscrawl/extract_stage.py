@@ -172,8 +172,10 @@ class _Pool:
         self, deadline: float | None, function: Callable[..., Any], *args: Any
     ) -> Reading | Rejected:
         """Run `function(*args)` in a worker; past `deadline` seconds, kill the workers."""
-        started = (asyncio.wrap_future(future) for future in self._started)
-        await asyncio.gather(*started, return_exceptions=True)
+        if self._started:  # the first pages wait for the workers; later ones find them up
+            started = (asyncio.wrap_future(future) for future in self._started)
+            await asyncio.gather(*started, return_exceptions=True)
+            self._started = []
         future = self.executor.submit(read_within_limit, function, *args)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), deadline)

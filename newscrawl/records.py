@@ -43,7 +43,8 @@ def trusted_canonical(page_url: str, declared: str | None, source: Source | None
         claimed = canonicalize_url(declared)
     except ValueError:
         return fetched
-    same_site = _site(claimed) is not None and _site(claimed) == _site(fetched)
+    claimed_site = _site(claimed)
+    same_site = claimed_site is not None and claimed_site == _site(fetched)
     own_source = source is not None and source_for_url(claimed) is source
     return claimed if same_site or own_source else fetched
 
