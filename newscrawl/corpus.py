@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from newscrawl.exclusions import EXCLUDED_SUFFIX
+from newscrawl.exclusions import is_exclusion_file
 from newscrawl.exporters import PART_SUFFIX, write_atomically
 from newscrawl.items import Article
 from newscrawl.manifest import sha256_file, write_json_atomically
@@ -106,7 +106,7 @@ def find_run_files(output_dir: Path, corpus_dir: Path) -> tuple[list[Path], list
     for path in sorted(output_dir.rglob("*.jsonl")):
         if path.is_relative_to(corpus_dir):
             continue
-        (exclusions if path.name.endswith(EXCLUDED_SUFFIX) else runs).append(path)
+        (exclusions if is_exclusion_file(path) else runs).append(path)
     return runs, exclusions
 
 

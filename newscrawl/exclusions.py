@@ -50,6 +50,17 @@ STAGES: dict[Reason, str] = {
 }
 
 
+def is_exclusion_file(path: Path) -> bool:
+    """Whether `path` is an exclusion file (finished or `.part`), not a run's records.
+
+    >>> is_exclusion_file(Path("2026-11-24T22-11-03Z-d3c2456d.excluded.jsonl.part"))
+    True
+    >>> is_exclusion_file(Path("2026-11-24T22-11-03Z-d3c2456d.jsonl"))
+    False
+    """
+    return path.name.removesuffix(".part").endswith(EXCLUDED_SUFFIX)
+
+
 def excluded_path(run_path: Path) -> Path:
     """`<run>.excluded.jsonl` beside `<run>.jsonl`.
 

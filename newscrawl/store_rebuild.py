@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newscrawl.exclusions import is_exclusion_file
 from newscrawl.exporters import parse_line
 from newscrawl.items import Article
 from newscrawl.run import mark_written, recorded_verdict
@@ -39,7 +40,8 @@ def run_files(output_dir: Path) -> list[Path]:
     run order across the spiders' folders. `.part` files are not finished: the next run of
     their spider recovers and marks them.
     """
-    return sorted(output_dir.rglob("*.jsonl"), key=lambda path: (path.name, str(path)))
+    found = (path for path in output_dir.rglob("*.jsonl") if not is_exclusion_file(path))
+    return sorted(found, key=lambda path: (path.name, str(path)))
 
 
 def rebuild(deduplicator: Deduplicator, files: Iterable[Path]) -> RebuildReport:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newscrawl.exclusions import EXCLUDED_SUFFIX
+from newscrawl.exclusions import EXCLUDED_SUFFIX, is_exclusion_file
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,14 +30,17 @@ class CrawlResult:
     stderr: str
     output_dir: Path
 
-    def records(self, spider: str | None = None) -> list[dict[str, Any]]:
+    def run_files(self, spider: str | None = None) -> list[Path]:
+        """The finished run files (records, not exclusions), sorted."""
         pattern = f"{spider}/*.jsonl" if spider else "*/*.jsonl"
-        found = []
-        for path in sorted(self.output_dir.glob(pattern)):
-            if path.name.endswith(EXCLUDED_SUFFIX):
-                continue
-            found.extend(json.loads(line) for line in path.read_text("utf-8").splitlines())
-        return found
+        return sorted(p for p in self.output_dir.glob(pattern) if not is_exclusion_file(p))
+
+    def records(self, spider: str | None = None) -> list[dict[str, Any]]:
+        return [
+            json.loads(line)
+            for path in self.run_files(spider)
+            for line in path.read_text("utf-8").splitlines()
+        ]
 
     def exclusions(self, spider: str) -> list[dict[str, Any]]:
         return [

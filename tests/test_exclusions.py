@@ -76,7 +76,7 @@ def test_a_crawl_records_every_page_it_did_not_write(tmp_path: Path) -> None:
     assert copy["title"] == "Tarnby approves ferry plan" and "harbour district" in copy["text"]
     assert (empty["reason"], empty["stage"]) == ("no_text", "extract")
     assert "text" not in empty
-    (run,) = result.output_dir.glob("warc/*[!d].jsonl")
+    (run,) = result.run_files("warc")
     assert (run.parent / run.name.replace(".jsonl", EXCLUDED_SUFFIX)).exists()
 
 

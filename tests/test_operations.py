@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from devtools.warc import write_warc
-from newscrawl.exclusions import EXCLUDED_SUFFIX
+from newscrawl.exclusions import is_exclusion_file
 from newscrawl.exporters import quarantined
 from newscrawl.health import EXIT_LOCKED, EXIT_UNHEALTHY
 from tests.crawling import PROJECT_DIR, crawl, lines_in, start_crawl
@@ -29,7 +29,7 @@ WAIT_SECONDS = 60
 def _wait_for_first_record(output: Path, spider: str) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        parts = [p for p in (output / spider).glob("*.jsonl.part") if not _excluded(p)]
+        parts = [p for p in (output / spider).glob("*.jsonl.part") if not is_exclusion_file(p)]
         if parts and lines_in(parts) >= 1:
             return
         time.sleep(0.05)
@@ -40,12 +40,8 @@ def _article_urls(site: MockWireSite, service: str) -> set[str]:
     return {site.base(service) + path for path in site.article_paths(service)}
 
 
-def _excluded(path: Path) -> bool:
-    return path.name.removesuffix(".part").endswith(EXCLUDED_SUFFIX)
-
-
 def _final_files(output: Path, spider: str) -> list[Path]:
-    return sorted(p for p in output.glob(f"{spider}/*.jsonl") if not _excluded(p))
+    return sorted(p for p in output.glob(f"{spider}/*.jsonl") if not is_exclusion_file(p))
 
 
 def _records(files: list[Path]) -> list[dict[str, object]]:

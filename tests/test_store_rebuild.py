@@ -53,6 +53,8 @@ def test_rebuild_marks_records_as_the_writer_did(tmp_path: Path) -> None:
         _record(wire, STORIES[1], revision=2, crawled_at="2024-05-02T12:00:00+00:00"),
     )
     (output / "apnews" / "2024-05-03T12-00-00Z-cccc.jsonl.part").write_text("{", "utf-8")
+    excluded = {"url": copy, "reason": "duplicate_exact", "stage": "dedup", "text": STORIES[0]}
+    _write(output / "apnews" / "2024-05-01T12-00-00Z-aaaa.excluded.jsonl", excluded)
     files = run_files(output)
     assert [path.name[:10] for path in files] == ["2024-05-01", "2024-05-02"]
 
