@@ -217,14 +217,18 @@ def format_listing(sources: Iterable[Source]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _urls(count: int) -> str:
+    return f"{count} article URL" if count == 1 else f"{count} article URLs"
+
+
 def _entry_line(entry: EntryFetch) -> str:
     status = str(entry.status) if entry.status is not None else "-"
     if entry.fault:
         found = entry.fault
     elif entry.children:
-        found = f"index of {entry.children}; newest child: {len(entry.articles)} article URLs"
+        found = f"index of {entry.children}; newest child: {_urls(len(entry.articles))}"
     else:
-        found = f"{len(entry.articles)} article URLs"
+        found = _urls(len(entry.articles))
     moved = entry.documents[0].redirected_to if entry.documents else None
     redirect = f" -> {moved}" if moved else ""
     return f"  {entry.kind:<13} {status:>3}  {entry.url}{redirect}  {found}"
@@ -243,7 +247,7 @@ def _sample_line(sample: SampleFetch | None) -> str:
 def format_report(report: SourceReport) -> str:
     """`scrapy sources --check`: one block per source, its verdict on the first line."""
     verdict = "BROKEN" if report.broken else "OK"
-    lines = [f"{report.name}: {verdict} ({report.articles} article URLs)"]
+    lines = [f"{report.name}: {verdict} ({_urls(report.articles)})"]
     lines += [_entry_line(entry) for entry in report.entries]
     if report.newest_lastmod and report.lastmod_age is not None:
         age = format_age(report.lastmod_age)
