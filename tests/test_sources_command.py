@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.settings import Settings
 
+from devtools.mocksite.site import Site
+from newscrawl.commands.sources import check_spider
 from newscrawl.discovery import Candidate
 from newscrawl.source_check import (
     FEED,
@@ -34,6 +37,7 @@ from tests.mocksite.server import MockWireSite
 NOW = datetime(2025, 3, 8, 12, 0, tzinfo=UTC)
 WIRES = tuple(SOURCES)
 AFP_SITEMAP = "/sitemap.xml"
+AFP_DISALLOWED = "/en/news/internal/dakar-solar-plant-financing-deal"  # robots.txt: Disallow
 REUTERS_NEWS_INDEX = "/arc/outboundfeeds/news-sitemap-index/?outputType=xml"
 
 
@@ -151,8 +155,9 @@ def test_the_listing_names_every_source_and_entry_url() -> None:
 
 
 def sources_command(
-    workdir: Path, *args: str, site: MockWireSite | None = None
+    workdir: Path, *args: str, site: MockWireSite | None = None, services: tuple[str, ...] = WIRES
 ) -> subprocess.CompletedProcess[str]:
+    """`scrapy sources ARGS`, with `--site` pointing each of `services` at the mock site."""
     settings = {
         **TEST_SETTINGS,
         "LOG_LEVEL": "WARNING",
@@ -160,7 +165,7 @@ def sources_command(
         "DEDUP_STORE": f"sqlite:///{workdir / 'dedup.sqlite'}",
     }
     argv = [sys.executable, "-m", "scrapy", "sources", *args]
-    for service in WIRES if site is not None else ():
+    for service in services if site is not None else ():
         argv += ["--site", f"{service}={site.base(service)}"]
     for name, value in settings.items():
         argv += ["-s", f"{name}={value}"]
@@ -237,3 +242,37 @@ def test_check_reports_a_sitemap_redirected_to_a_page_as_broken(tmp_path: Path) 
     assert news_index["redirected_to"] == site.base("reuters") + page
     assert report["entries"][1]["fault"] is None  # the other sitemap index still reads
     assert report["sample"]["dateline"], report["sample"]
+
+
+def test_check_spiders_write_nothing_and_never_share_a_frontier() -> None:
+    settings = Settings(
+        {
+            "EXTENSIONS": {"newscrawl.run.Run": 0, "some.Extension": 10},
+            "ITEM_PIPELINES": {"newscrawl.pipelines.WriteJsonlPipeline": 900},
+        },
+        priority="project",
+    )
+    settings.set("REDIS_URL", "redis://redis.lan:6379/0", priority="cmdline")
+    check_spider(SOURCES["afp"]).update_settings(settings)
+    assert settings.getdict("EXTENSIONS") == {
+        "newscrawl.run.Run": None,
+        "newscrawl.exclusions.ExclusionFile": None,
+        "some.Extension": 10,
+    }
+    assert settings.getdict("ITEM_PIPELINES") == {}
+    assert settings.get("REDIS_URL") == ""
+
+
+def test_a_sample_refused_by_robots_txt_gives_way_to_the_next_article(tmp_path: Path) -> None:
+    with MockWireSite(["afp"]) as site:
+        site.touch("afp", AFP_DISALLOWED, "2025-03-08T09:00:00Z")  # now the newest article
+        done = sources_command(tmp_path, "--check", "--json", "afp", site=site, services=("afp",))
+        hits = site.hits("afp")
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    report = reports(done.stdout)["afp"]
+    assert report["newest_lastmod"] == "2025-03-08T09:00:00Z"
+    pages = Site("afp").pages
+    next_newest = max(site.article_paths("afp"), key=lambda path: pages[path].modified)
+    assert report["sample"]["url"] == site.base("afp") + next_newest
+    assert report["sample"]["dateline"]
+    assert AFP_DISALLOWED not in hits
