@@ -24,6 +24,7 @@ from functools import lru_cache
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from newscrawl.agencies import AGENCIES
 from newscrawl.layout_tables import table_row_text
 
 GENERIC = "generic"
@@ -49,10 +50,20 @@ HEADLINE_WINDOW = 3  # the headline repeat sits in the first lines (AP pages sho
 MAX_KICKER_WORDS = 5  # a short line above the repeated headline is its kicker ("WORLD NEWS")
 
 # Captions never belong in the text: <figcaption>, and any element whose class or id names a
-# caption ("collapsible-caption", "primary-gallery__caption", "wp-caption-text", "photo-caption").
-# ("aption" finds "caption" and "Caption" in one cheap pass; `_is_caption` checks the tokens.)
+# caption ("collapsible-caption", "primary-gallery__caption", "wp-caption-text", "photo-caption")
+# or an image's description or credit ("atc-ImageDescription", "photo-credit", "img_desc").
+# ("aption" finds "caption" and "Caption" in one cheap pass, and so on; `_is_caption` checks
+# the tokens.)
 CAPTION_XPATH = XPath(
-    "//figcaption | //@class[contains(., 'aption')]/.. | //@id[contains(., 'aption')]/.."
+    "//figcaption"
+    " | //@class[contains(., 'aption') or contains(., 'esc') or contains(., 'redit')]/.."
+    " | //@id[contains(., 'aption') or contains(., 'esc') or contains(., 'redit')]/.."
+)
+# A class or id token that names a caption: "caption" anywhere, or an image word followed by a
+# description, credit or legend word.
+CAPTION_TOKEN_RE = re.compile(
+    r".*caption.*|.*(?:image|img|photo|picture|pic|bild|foto)[-_]?(?:desc|credit|legend).*",
+    re.I,
 )
 # Class tokens that only say a container holds a caption somewhere ("hasCaption", "no-caption").
 CAPTION_OWNER_RE = re.compile(r"(?:has|with|no|without)[-_]?caption", re.I)
@@ -122,7 +133,9 @@ def _is_caption(element: HtmlElement) -> bool:
     if element.tag != "figcaption":
         tokens = f"{element.get('class', '')} {element.get('id', '')}".split()
         if not any(
-            "caption" in token.lower() for token in tokens if not CAPTION_OWNER_RE.match(token)
+            CAPTION_TOKEN_RE.fullmatch(token)
+            for token in tokens
+            if not CAPTION_OWNER_RE.match(token)
         ):
             return False
     return len(element.text_content()) <= MAX_CAPTION_CHARS and not CONTAINER_XPATH(element)
@@ -339,6 +352,45 @@ AP_TRAILER_RE = re.compile(
 # Copyright and licence notices, in any language: "Copyright 2008 The Associated Press. All
 # rights reserved. This material may not be published ...", "© dpa-infocom ...".
 COPYRIGHT_RE = re.compile(r"(?:copyright\b|©|\(c\) \d{4}).*|.*\ball rights reserved\b.*", re.I)
+# A copyright notice glued to the end of the last paragraph ("... the crew. Copyright (c) Press
+# Association Ltd. 2008, All Rights Reserved."): the paragraph is too long for the line rule.
+GLUED_COPYRIGHT_RE = re.compile(
+    r"(?<=[.!?\"”’])\s+(?:copyright\b|©|\(c\))[^\n]{0,120}?\ball rights reserved\.?$", re.I
+)
+# Agencies' full names, as credit lines print them alone ("The Associated Press", "(c)
+# Indo-Asian News Service"); the short names are the dateline parser's (newscrawl.agencies).
+_AGENCY_FULL_NAMES = (
+    "associated press",
+    "agence france[- ]presse",
+    "united press international",
+    "press association",
+    "canadian press",
+    "australian associated press",
+    "indo[- ]asian news service",
+    "press trust of india",
+    "deutsche presse[- ]agentur",
+    "xinhua news agency",
+    "kyodo news",
+    "anadolu agency",
+    "agencia efe",
+)
+_AGENCY_NAME = "|".join(
+    [*_AGENCY_FULL_NAMES, *(re.escape(name) for name in AGENCIES if len(name) >= 3)]
+)
+# A line that is nothing but an agency's name: who supplied the story, a credit.
+AGENCY_CREDIT_RE = re.compile(
+    rf"[-—–]?\s*(?:(?:by|©|\(c\)|copyright)\s*)?(?:the\s+)?(?:{_AGENCY_NAME})"
+    r"(?:,?\s+(?:ltd|\d{4}))*\.?",
+    re.I,
+)
+# A photo credit left in the text: "Photo Copyright Getty Images", "Photograph by : Jane Roe",
+# "Benni Roe © Action Images" (the pictured name, then the credit).
+PHOTO_CREDIT_RE = re.compile(
+    r"(?:photo(?:graph)?|picture|image|foto)s?\s*(?:by|credit|copyright)\b\s*:?\s*\S.*"
+    r"|(?:photo(?:graph)?|foto)s?\s*:\s*\S.*"
+    r"|[^©\n]{1,60}\s©\s*\S.*",
+    re.I,
+)
 # UI chrome that trafilatura keeps as lines of its own: skip links, banners, the text-size
 # picker, share lists, comment counters, tags, reading-time and "Published on" stamps, old
 # Reuters page furniture.
@@ -434,6 +486,15 @@ GENERIC_LINE_RULES = (
     LineRule(f"{GENERIC}:contact", CONTACT_RE.search, Action.DROP, MAX_CONTACT_WORDS),
     LineRule(f"{GENERIC}:source", SOURCE_RE.fullmatch, Action.CREDIT, MAX_SOURCE_WORDS),
     LineRule(f"{GENERIC}:copyright", COPYRIGHT_RE.fullmatch, Action.DROP, MAX_CREDIT_WORDS),
+    LineRule(
+        f"{GENERIC}:agency-credit", AGENCY_CREDIT_RE.fullmatch, Action.CREDIT, MAX_SOURCE_WORDS
+    ),
+    LineRule(
+        f"{GENERIC}:photo-credit",
+        PHOTO_CREDIT_RE.fullmatch,
+        Action.DROP,
+        MAX_PHOTO_CREDIT_WORDS + 4,
+    ),
     LineRule(f"{GENERIC}:chrome", CHROME_RE.fullmatch, Action.DROP, MAX_PROMO_WORDS),
     LineRule(f"{GENERIC}:byline", is_byline, Action.DROP, MAX_BYLINE_WORDS),
     LineRule(f"{GENERIC}:timestamp", is_timestamp, Action.DROP, MAX_TIMESTAMP_WORDS),
@@ -455,6 +516,7 @@ def clean_text(
     """Split trafilatura's text into clean body lines and credits, recording the rules fired."""
     lines = _plain_table_rows([line.strip() for line in text.splitlines()], fired)
     lines = _strip_link_suffixes(_unglue_signoffs([line for line in lines if line], fired), fired)
+    lines = _drop_glued_copyright(lines, fired)
     body: list[str] = []
     credits: list[str] = []
     line_rules = GENERIC_LINE_RULES + _site_line_rules(rules)
@@ -527,6 +589,18 @@ def _strip_link_suffixes(lines: list[str], fired: list[str]) -> list[str]:
     if stripped != lines:
         fired.append(f"{GENERIC}:link-suffix")
     return [line for line in stripped if line]
+
+
+def _drop_glued_copyright(lines: list[str], fired: list[str]) -> list[str]:
+    """The last paragraph without a copyright notice glued to its end (the line rules would
+    drop the whole paragraph with it, or none of it when it is long)."""
+    if not lines:
+        return lines
+    last = GLUED_COPYRIGHT_RE.sub("", lines[-1])
+    if last == lines[-1]:
+        return lines
+    fired.append(f"{GENERIC}:copyright")
+    return [*lines[:-1], last]
 
 
 def _drop_trailing_separators(body: list[str], fired: list[str]) -> list[str]:

@@ -22,6 +22,7 @@ from newscrawl.cleanup import GENERIC, CleanupRules, clean_text, headline_keys, 
 from newscrawl.comments import remove_comments
 from newscrawl.dateline_element import find_dateline_element
 from newscrawl.layout_tables import unwrap_layout_tables
+from newscrawl.link_boxes import drop_link_boxes
 
 # trafilatura options measured best on news pages (README: Extraction); never deduplicate=True:
 # its process-global cache silently drops paragraphs of syndicated copy.
@@ -89,6 +90,8 @@ def extract(
     if unwrap_layout_tables(tree):
         fired.append(f"{GENERIC}:layout-table")
     fired += [f"{GENERIC}:{name}" for name in remove_comments(tree)]
+    if drop_link_boxes(tree):
+        fired.append(f"{GENERIC}:link-box")
     prune_tree(tree, rules, fired)
     document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     if document is None or not document.text:

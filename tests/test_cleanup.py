@@ -362,3 +362,68 @@ def test_table_rows_become_plain_lines() -> None:
     result = clean(text)
     assert result.text == f"{BODY}\nCrew\tTime"
     assert "generic:table-row" in fired(text)
+
+
+def test_image_description_and_credit_classes_are_pruned() -> None:
+    text, names = prune(
+        "<div class='story-Intro'><p class='story-ImageDescription'>Trams at the depot.</p>"
+        "<span id='photo_credit'>Jan Holm</span><p>Body text.</p>"
+        "<p class='description'>A description is not a caption.</p></div>"
+    )
+    assert "Trams" not in text and "Jan Holm" not in text
+    assert "Body text." in text and "A description is not a caption." in text
+    assert names == ["generic:caption"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The Associated Press",
+        "THE ASSOCIATED PRESS",
+        "Agence France-Presse",
+        "United Press International",
+        "(c) Indo-Asian News Service",
+        "- Reuters",
+    ],
+)
+def test_an_agency_name_alone_on_a_line_moves_to_credits(line: str) -> None:
+    cleaned = clean(f"{line}\nThe council met on Monday.")
+    assert (cleaned.text, cleaned.credits) == ("The council met on Monday.", line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The Associated Press contributed to this report on Monday evening.",
+        "Reuters said the talks would resume.",
+        "Press Association members voted.",
+    ],
+)
+def test_sentences_naming_an_agency_stay(line: str) -> None:
+    assert clean(f"The council met.\n{line}").text == f"The council met.\n{line}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jan Holm © Northfoto",
+        "Photo Copyright Northfoto Images",
+        "Photograph by : Jan Holm/Northfoto",
+        "Photo: Jan Holm",
+    ],
+)
+def test_photo_credit_lines_are_removed(line: str) -> None:
+    text = f"The council met.\n{line}\nIt voted."
+    assert clean(text).text == "The council met.\nIt voted."
+    assert fired(text) == ["generic:photo-credit"]
+
+
+def test_pictures_in_a_sentence_stay() -> None:
+    text = "The council met.\nPictures of the flood were shown."
+    assert clean(text).text == text
+
+
+def test_a_copyright_notice_glued_to_the_last_paragraph_is_removed() -> None:
+    text = "The council met.\nIt voted. Copyright (c) Northwire Ltd. 2008, All Rights Reserved."
+    assert clean(text).text == "The council met.\nIt voted."
+    assert fired(text) == ["generic:copyright"]

@@ -1,0 +1,51 @@
+"""Boxes of linked headlines are removed before extraction; prose with links stays."""
+
+from __future__ import annotations
+
+from lxml.html import fromstring
+
+from newscrawl.extraction import extract
+from newscrawl.link_boxes import drop_link_boxes
+
+BODY = (
+    "<p>The harbour board approved the ferry plan on Monday after a long debate about the cost "
+    "of the new pier, which the city will share with the regional government.</p>"
+    "<p>Work on the pier starts in the spring, the board said, and the first ferries should "
+    "sail the following summer if the builders keep to the schedule they agreed.</p>"
+)
+
+
+def test_a_numbered_box_of_headlines_in_the_column_is_removed() -> None:
+    page = (
+        f"<html><body><article><h1>Ferry plan approved</h1>{BODY}"
+        "<p><strong>Ferries: all the coverage...</strong><br><br>"
+        "1. <a href='/a'>Board delays the ferry vote again</a><br>"
+        "2. <a href='/b'>Ferry fares to rise next year</a><br>"
+        "3. <a href='/c'>Poll: should the city buy the ferries?</a></p>"
+        "<p>The board meets again in June.</p></article></body></html>"
+    )
+    extracted = extract(page, "https://paper.example/ferry")
+    assert extracted is not None
+    assert "all the coverage" not in extracted.text and "fares to rise" not in extracted.text
+    assert extracted.text.endswith("The board meets again in June.")
+    assert "generic:link-box" in extracted.rules_fired
+
+
+def test_prose_with_links_and_short_link_lists_stay() -> None:
+    tree = fromstring(
+        "<div><p>The <a href='/a'>harbour board</a> met the <a href='/b'>city council</a> and "
+        "the <a href='/c'>regional government</a> about the ferry.</p>"
+        "<ul><li><a href='/d'>Home</a></li><li><a href='/e'>News</a></li></ul>"
+        "<p><a href='/f'>Board delays the ferry vote</a></p></div>"
+    )
+    assert not drop_link_boxes(tree)
+    assert "regional government" in tree.text_content() and "Home" in tree.text_content()
+
+
+def test_a_list_of_related_headlines_is_removed() -> None:
+    tree = fromstring(
+        "<div><p>Body.</p><h3>Related</h3><ul><li><a href='/a'>Board delays the ferry vote</a>"
+        "</li><li><a href='/b'>Ferry fares to rise next year</a></li></ul></div>"
+    )
+    assert drop_link_boxes(tree)
+    assert tree.text_content() == "Body.Related"
