@@ -253,11 +253,19 @@ def test_damaged_leftovers_never_stop_a_run(mock_site: MockWireSite, tmp_path: P
         + '{"id": "torn',
         "utf-8",
     )
+    (output / "2024-03-07T12-00-00Z-dead.excluded.jsonl.part").write_text(
+        '{"url": "https://apnews.com/article/x", "reason": "no_text"}\n[1, 2]\n', "utf-8"
+    )
     spider_args = ("-a", f"site={mock_site.base('apnews')}")
+    quarantined_lines = []
     for run in range(2):
         result = crawl("apnews", tmp_path, *spider_args)
         assert result.returncode == 0, (run, result.stderr)
-        assert result.manifests("apnews")[-1]["errors"] == 0
+        manifest = result.manifests("apnews")[-1]
+        assert manifest["errors"] == 0
+        quarantined_lines.append(manifest["faults"].get("recovery/quarantined_lines", 0))
+    # 3 bad record lines and 1 bad exclusion line, counted by the run that recovered them only
+    assert quarantined_lines == [4, 0]
     recovered = output / "2024-03-07T12-00-00Z-dead.jsonl"
     assert [r["id"] for r in _records([recovered])] == ["dead1", "dead4"]
     rejects = [json.loads(line) for line in quarantined(recovered).read_text("utf-8").splitlines()]
