@@ -23,6 +23,7 @@ from newscrawl.dedup.stores import open_store
 from newscrawl.exclusions import is_exclusion_file
 from newscrawl.exporters import quarantined
 from newscrawl.health import EXIT_LOCKED, EXIT_UNHEALTHY, assess
+from newscrawl.settings import ITEM_PIPELINES
 from tests.crawling import PROJECT_DIR, crawl, crawl_settings, lines_in, start_crawl
 from tests.mocksite.server import MockWireSite
 
@@ -148,11 +149,30 @@ def test_incremental_run_downloads_only_what_changed(
 
 
 def test_two_spiders_at_once_share_the_store(mock_site: MockWireSite, tmp_path: Path) -> None:
-    ap = start_crawl("apnews", tmp_path, "-a", f"site={mock_site.base('apnews')}")
-    paper = start_crawl("sitemap", tmp_path, "-a", f"url={mock_site.base('newspaper')}/sitemap.xml")
+    """A wire story and its syndicated copy, found by two crawls at once: one record.
+
+    The crawls meet on the story right after the dedup stage (`tests.meeting`): a copy that
+    passed its check waits there until the other crawl has checked its own copy, so both checks
+    happen before either copy is written and its mark flushed to the store. Only the store's
+    claims keep the story from being written twice.
+    """
+    meeting = tmp_path / "meeting"
+    meeting.mkdir()
+    pipelines = {**ITEM_PIPELINES, "tests.meeting.MeetAfterDedup": 450}
+    settings = {
+        "ITEM_PIPELINES": json.dumps(pipelines),
+        "MEETING_DIR": str(meeting),
+        "MEETING_WORD": "battery",
+    }
+    ap = start_crawl(
+        "apnews", tmp_path, "-a", f"site={mock_site.base('apnews')}", settings=settings
+    )
+    paper_sitemap = f"url={mock_site.base('newspaper')}/sitemap.xml"
+    paper = start_crawl("sitemap", tmp_path, "-a", paper_sitemap, settings=settings)
     for process in (ap, paper):
         _, stderr = process.communicate(timeout=180)
         assert process.returncode == 0, stderr
+    assert len(list(meeting.iterdir())) == 2, "the two crawls did not meet on the story"
     texts = [r["text"] for r in _records(_final_files(tmp_path / "output", "*"))]
     battery = [t for t in texts if "battery" in t.lower() and "mill" in t.lower()]
     assert len(battery) == 1, "the syndicated story was written twice"
