@@ -57,7 +57,7 @@ def read_page_or_block_signals(body: bytes, content_type: str | None, url: str, 
 
 
 HEAD_BYTES = 64 * 1024
-HEAD_PAUSE = 1.0  # seconds: slower than reading a record, so pages pile up before extraction
+HEAD_PAUSE = 0.5  # seconds: slower than reading a record, so pages pile up before extraction
 
 
 def read_page_head(body: bytes, content_type: str | None, url: str, rules: Any) -> Any:
