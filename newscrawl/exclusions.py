@@ -118,7 +118,10 @@ class ExclusionFile:
     def spider_opened(self) -> None:
         path = excluded_path(run_of(self.crawler).output_path)
         for recovered, lines in recover_partials(
-            path.parent, suffix=EXCLUDED_SUFFIX, check=json_object_problem
+            path.parent,
+            suffix=EXCLUDED_SUFFIX,
+            check=json_object_problem,
+            on_quarantine=run_of(self.crawler).count_quarantined,
         ):
             logger.warning(
                 "Recovered %d exclusions of an interrupted run into %s", len(lines), recovered

@@ -169,6 +169,8 @@ def json_object_problem(record: object) -> str | None:
 
 
 LineCheck = Callable[[object], str | None]
+# Told of each quarantine file recovery writes, and how many lines went to it (for a stat).
+QuarantineHook = Callable[[Path, int], None]
 
 
 def parse_line(
@@ -221,7 +223,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def _recover_one(
-    part: Path, handle: Any, check: LineCheck
+    part: Path, handle: Any, check: LineCheck, on_quarantine: QuarantineHook | None
 ) -> tuple[Path, list[dict[str, Any]]] | None:
     """Promote one locked `.part` file; return its final path and records, or None if empty."""
     data = handle.read()
@@ -239,6 +241,8 @@ def _recover_one(
             bad[0]["reason"],
             quarantined(final),
         )
+        if on_quarantine is not None:
+            on_quarantine(quarantined(final), len(bad))
     if not good:
         part.unlink()
         _fsync_dir(part.parent)
@@ -261,7 +265,10 @@ def quarantined(final: Path) -> Path:
 
 
 def recover_partials(
-    directory: Path, suffix: str = ".jsonl", check: LineCheck = record_problem
+    directory: Path,
+    suffix: str = ".jsonl",
+    check: LineCheck = record_problem,
+    on_quarantine: QuarantineHook | None = None,
 ) -> list[tuple[Path, list[dict[str, Any]]]]:
     """Promote the `*<suffix>.part` files of crashed runs in `directory` to final files.
 
@@ -271,8 +278,8 @@ def recover_partials(
     The partial last line is cut, the file is renamed to its final name, and its valid records
     are returned so the caller can mark them as written. Lines that are not valid records go to
     `<final>.quarantine` (one JSON object per line: line number, reason, content) and are left
-    out of the final file. Files still locked by a live run, or taken meanwhile by another
-    run's recovery, are left alone.
+    out of the final file, and `on_quarantine` is told how many. Files still locked by a live
+    run, or taken meanwhile by another run's recovery, are left alone.
     """
     recovered = []
     others = tuple(sidecar for sidecar in SIDECAR_SUFFIXES if sidecar != suffix)
@@ -290,7 +297,7 @@ def recover_partials(
                 continue  # a live run's file, or another recovery's
             if not _names_same_file(part, handle.fileno()):
                 continue  # promoted or removed between our open and our lock
-            result = _recover_one(part, handle, check)
+            result = _recover_one(part, handle, check, on_quarantine)
         if result is not None:
             recovered.append(result)
     return recovered

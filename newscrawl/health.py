@@ -31,6 +31,7 @@ FAULT_KEYS = (
     "newscrawl/too_large",
     "newscrawl/ignored",
     "newscrawl/private_address_refused",
+    "newscrawl/recovery/quarantined_lines",
 )
 # Faults Scrapy counts under its own keys, reused rather than counted twice.
 SCRAPY_FAULTS = {"robotstxt/forbidden": "robots_refused"}

@@ -25,7 +25,11 @@ class NewsLogFormatter(LogFormatter):
         return {
             "level": getattr(logging, level) if isinstance(level, str) else level,
             "msg": "Dropped %(url)s: %(exception)s",
-            "args": {"url": getattr(item, "url", "?"), "exception": exception},
+            # The exception's text, not the exception: Scrapy keeps this dict in a frame of the
+            # exception's own traceback, and that cycle would hold the dropped page (its body, up
+            # to DOWNLOAD_MAXSIZE) until the cyclic garbage collector runs, which with few but
+            # large objects is rarely: a WARC of big dropped records then grew without bound.
+            "args": {"url": getattr(item, "url", "?"), "exception": str(exception)},
         }
 
     def scraped(

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEDUP_MODES = ("drop", "mark", "off")
+# Lines of crashed runs' `.part` files that recovery could not take back (they are in the
+# `<file>.quarantine` files beside them); the exclusion files' recovery counts here too.
+QUARANTINED_LINES = "newscrawl/recovery/quarantined_lines"
 # Finish reason of a run whose dedup store could not be opened (see `newscrawl.health`).
 STORE_UNUSABLE = "store_unusable"
 
@@ -209,7 +212,7 @@ class Run:
         stats = self.crawler.stats
         folder = self.output_path.parent
         with recovery_lock(folder):
-            for path, records in recover_partials(folder):
+            for path, records in recover_partials(folder, on_quarantine=self.count_quarantined):
                 for record in records:
                     article = Article(**record)
                     mark_written(self.deduplicator, article, recorded_verdict(article))
@@ -218,6 +221,9 @@ class Run:
                 logger.warning(
                     "Recovered %d records of an interrupted run into %s", len(records), path
                 )
+
+    def count_quarantined(self, path: Path, lines: int) -> None:
+        self.crawler.stats.inc_value(QUARANTINED_LINES, lines)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self._deduplicator is not None:

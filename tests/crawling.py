@@ -56,10 +56,9 @@ class CrawlResult:
         ]
 
 
-def crawl_command(
-    command: str, spider: str, workdir: Path, *args: str, settings: dict[str, str] | None = None
-) -> list[str]:
-    merged = {
+def crawl_settings(workdir: Path, settings: dict[str, str] | None = None) -> dict[str, str]:
+    """A test crawl's settings: `TEST_SETTINGS`, its own folders and store under `workdir`."""
+    return {
         **TEST_SETTINGS,
         "OUTPUT_DIR": str(workdir / "output"),
         "DEDUP_STORE": f"sqlite:///{workdir / 'dedup.sqlite'}",
@@ -67,6 +66,12 @@ def crawl_command(
         "LOCK_DIR": str(workdir / "locks"),
         **(settings or {}),
     }
+
+
+def crawl_command(
+    command: str, spider: str, workdir: Path, *args: str, settings: dict[str, str] | None = None
+) -> list[str]:
+    merged = crawl_settings(workdir, settings)
     argv = [sys.executable, "-m", "scrapy", command, spider, *args]
     for name, value in merged.items():
         argv += ["-s", f"{name}={value}"]

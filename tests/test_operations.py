@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
+import multiprocessing
 import os
 import signal
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import AsyncCrawlerRunner
+from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.reactor import install_reactor
 
 from devtools.warc import write_warc
+from newscrawl.dedup.stores import open_store
 from newscrawl.exclusions import is_exclusion_file
 from newscrawl.exporters import quarantined
-from newscrawl.health import EXIT_LOCKED, EXIT_UNHEALTHY
-from tests.crawling import PROJECT_DIR, crawl, lines_in, start_crawl
+from newscrawl.health import EXIT_LOCKED, EXIT_UNHEALTHY, assess
+from newscrawl.settings import ITEM_PIPELINES
+from tests.crawling import PROJECT_DIR, crawl, crawl_settings, lines_in, start_crawl
 from tests.mocksite.server import MockWireSite
 
 # Slow the crawl down enough that a signal reliably lands in the middle of it.
@@ -138,11 +149,30 @@ def test_incremental_run_downloads_only_what_changed(
 
 
 def test_two_spiders_at_once_share_the_store(mock_site: MockWireSite, tmp_path: Path) -> None:
-    ap = start_crawl("apnews", tmp_path, "-a", f"site={mock_site.base('apnews')}")
-    paper = start_crawl("sitemap", tmp_path, "-a", f"url={mock_site.base('newspaper')}/sitemap.xml")
+    """A wire story and its syndicated copy, found by two crawls at once: one record.
+
+    The crawls meet on the story right after the dedup stage (`tests.meeting`): a copy that
+    passed its check waits there until the other crawl has checked its own copy, so both checks
+    happen before either copy is written and its mark flushed to the store. Only the store's
+    claims keep the story from being written twice.
+    """
+    meeting = tmp_path / "meeting"
+    meeting.mkdir()
+    pipelines = {**ITEM_PIPELINES, "tests.meeting.MeetAfterDedup": 450}
+    settings = {
+        "ITEM_PIPELINES": json.dumps(pipelines),
+        "MEETING_DIR": str(meeting),
+        "MEETING_WORD": "battery",
+    }
+    ap = start_crawl(
+        "apnews", tmp_path, "-a", f"site={mock_site.base('apnews')}", settings=settings
+    )
+    paper_sitemap = f"url={mock_site.base('newspaper')}/sitemap.xml"
+    paper = start_crawl("sitemap", tmp_path, "-a", paper_sitemap, settings=settings)
     for process in (ap, paper):
         _, stderr = process.communicate(timeout=180)
         assert process.returncode == 0, stderr
+    assert len(list(meeting.iterdir())) == 2, "the two crawls did not meet on the story"
     texts = [r["text"] for r in _records(_final_files(tmp_path / "output", "*"))]
     battery = [t for t in texts if "battery" in t.lower() and "mill" in t.lower()]
     assert len(battery) == 1, "the syndicated story was written twice"
@@ -253,11 +283,19 @@ def test_damaged_leftovers_never_stop_a_run(mock_site: MockWireSite, tmp_path: P
         + '{"id": "torn',
         "utf-8",
     )
+    (output / "2024-03-07T12-00-00Z-dead.excluded.jsonl.part").write_text(
+        '{"url": "https://apnews.com/article/x", "reason": "no_text"}\n[1, 2]\n', "utf-8"
+    )
     spider_args = ("-a", f"site={mock_site.base('apnews')}")
+    quarantined_lines = []
     for run in range(2):
         result = crawl("apnews", tmp_path, *spider_args)
         assert result.returncode == 0, (run, result.stderr)
-        assert result.manifests("apnews")[-1]["errors"] == 0
+        manifest = result.manifests("apnews")[-1]
+        assert manifest["errors"] == 0
+        quarantined_lines.append(manifest["faults"].get("recovery/quarantined_lines", 0))
+    # 3 bad record lines and 1 bad exclusion line, counted by the run that recovered them only
+    assert quarantined_lines == [4, 0]
     recovered = output / "2024-03-07T12-00-00Z-dead.jsonl"
     assert [r["id"] for r in _records([recovered])] == ["dead1", "dead4"]
     rejects = [json.loads(line) for line in quarantined(recovered).read_text("utf-8").splitlines()]
@@ -285,32 +323,114 @@ def _archive(path: Path) -> Path:
     return write_warc(path, records)
 
 
-# Each attempt is two crawl processes; the race itself is hammered by test_exporters' 20 rounds.
-STARTS_TOGETHER = 3
+# Issue 12: two runs start together on one folder that holds a dead `.part`, twenty times.
+STARTS_TOGETHER = 20
+# The dead run wrote this many records before it was killed. Marking them written takes the run
+# that recovers them a few tenths of a second: the window in which a run starting beside it
+# would, without the folder's recovery lock, check a recovered story before its mark is
+# committed and write it a second time (without the lock, 19 rounds of 20 failed so).
+DEAD_RECORDS = 200
+DEAD_PAGES = 4  # of the archive's pages, the dead run had written these
+RACE_TIMEOUT = 600
+
+
+def _story(number: int) -> str:
+    """A text of its own for each number: stories that share no phrase, as real ones."""
+    words = hashlib.sha256(str(number).encode()).hexdigest()
+    return " ".join(words[i : i + 5] for i in range(0, 60, 4)) + "."
+
+
+def _dead_part(archive_records: list[dict[str, object]]) -> str:
+    """A killed run's `.part`: hundreds of records, among them some of the archive's pages."""
+    filler = "".join(_dead_record(number, text=_story(number)) for number in range(DEAD_RECORDS))
+    return filler + "".join(json.dumps(r) + "\n" for r in archive_records[:DEAD_PAGES])
+
+
+def _crawl_each_folder(archive: str, workdirs: list[str], barrier: Any, verdicts: Any) -> None:
+    """One of two racing processes: in each folder in turn, a `warc` crawl that starts when the
+    other process starts its own (the barrier), and whether `scrapy crawl` would have exited 0
+    (`newscrawl.commands.crawl`: the crawl started, and `newscrawl.health.assess` finds it healthy).
+    """
+    os.environ["SCRAPY_SETTINGS_MODULE"] = "newscrawl.settings"
+    install_reactor(get_project_settings()["TWISTED_REACTOR"])
+    from twisted.internet import reactor
+
+    async def crawl_all() -> None:
+        try:
+            for workdir in workdirs:
+                settings = get_project_settings()
+                overrides = crawl_settings(Path(workdir), {"EXTRACT_WORKERS": "0"})
+                settings.setdict(overrides, priority="cmdline")
+                runner = AsyncCrawlerRunner(settings)
+                crawler = runner.create_crawler("warc")
+                barrier.wait()
+                await runner.crawl(crawler, path=archive)
+                health = assess(crawler.stats.get_stats(), settings.getint("HEALTH_MAX_ERRORS"))
+                started = [] if crawler.spider else ["did not start"]
+                verdicts.put((workdir, started + health.problems))
+        finally:
+            reactor.stop()
+
+    reactor.callWhenRunning(deferred_from_coro, crawl_all())
+    reactor.run(installSignalHandlers=False)
 
 
 def test_two_runs_starting_together_on_one_folder(tmp_path: Path) -> None:
+    """Both runs healthy (exit code 0) with no uncounted error, every URL written once, every
+    round.
+
+    The dead `.part` holds records of pages the archive holds too: whichever run recovers it,
+    the other must not write those pages again, nor the archive's other pages a second time.
+
+    Each round is two real crawls, but not two `scrapy crawl` commands: starting those costs
+    about 3 s of CPU a round (importing Scrapy, trafilatura and the rest), and their start-up
+    jitter is as long as the race window. Two processes are started once, and each runs the
+    rounds' crawls one after the other, both sides of a round released by a barrier just
+    before the crawl opens, so the two recoveries really start together. Whether each crawl
+    would have exited 0 is decided as `scrapy crawl` decides it. The twenty rounds take about
+    30 s on two loaded cores.
+    """
     archive = _archive(tmp_path / "pages.warc.gz")
-    settings = {"EXTRACT_WORKERS": "0"}
-    for attempt in range(STARTS_TOGETHER):
-        workdir = tmp_path / str(attempt)
+    template = crawl(
+        "warc", tmp_path / "template", "-a", f"path={archive}", settings={"EXTRACT_WORKERS": "0"}
+    )
+    assert template.returncode == 0, template.stderr
+    pages = template.records("warc")
+    expected = {str(r["url"]) for r in pages} | {
+        f"https://apnews.com/article/dead-run-{number}" for number in range(DEAD_RECORDS)
+    }
+    workdirs = [tmp_path / str(attempt) for attempt in range(STARTS_TOGETHER)]
+    for workdir in workdirs:
+        # What the dead run left: its `.part`, and the store it had opened (two runs creating a
+        # store together is another race, not this test's).
         output = workdir / "output" / "warc"
         output.mkdir(parents=True)
-        (output / "2024-03-07T12-00-00Z-dead.jsonl.part").write_text(
-            _dead_record(1) + _dead_record(2), "utf-8"
+        (output / "2024-03-07T12-00-00Z-dead.jsonl.part").write_text(_dead_part(pages), "utf-8")
+        open_store(crawl_settings(workdir)["DEDUP_STORE"]).close()
+
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2, timeout=RACE_TIMEOUT)
+    verdicts = context.Queue()
+    sides = [
+        context.Process(
+            target=_crawl_each_folder,
+            args=(str(archive), [str(w) for w in workdirs], barrier, verdicts),
         )
-        runs = [
-            start_crawl("warc", workdir, "-a", f"path={archive}", settings=settings)
-            for _ in range(2)
-        ]
-        for run in runs:
-            _, stderr = run.communicate(timeout=120)
-            assert run.returncode == 0, (attempt, stderr)
-        assert list(output.glob("*.part")) == []
-        urls = [r["url"] for r in _records(_final_files(workdir / "output", "warc"))]
-        assert len(urls) == len(set(urls)), (attempt, sorted(urls))
-        assert {u for u in urls if "dead-run" in u} == {
-            "https://apnews.com/article/dead-run-1",
-            "https://apnews.com/article/dead-run-2",
-        }
-        assert len(urls) > 2  # the archive's articles were written too
+        for _ in range(2)
+    ]
+    for side in sides:
+        side.start()
+    problems = [verdicts.get(timeout=RACE_TIMEOUT) for _ in range(2 * STARTS_TOGETHER)]
+    for side in sides:
+        side.join(timeout=RACE_TIMEOUT)
+        assert side.exitcode == 0
+    assert sorted(problems) == sorted((str(w), []) for w in workdirs for _ in range(2))
+
+    for attempt, workdir in enumerate(workdirs):
+        output = workdir / "output" / "warc"
+        assert list(output.glob("*.part")) == [], attempt
+        manifests = [json.loads(p.read_text("utf-8")) for p in output.glob("*.manifest.json")]
+        assert [m["uncounted_errors"] for m in manifests] == [0, 0], attempt
+        urls = Counter(r["url"] for r in _records(_final_files(workdir / "output", "warc")))
+        assert [url for url, count in urls.items() if count > 1] == [], attempt
+        assert set(urls) == expected, attempt
