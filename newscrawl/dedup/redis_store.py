@@ -57,6 +57,7 @@ import secrets
 import socket
 import struct
 import time
+from collections import Counter
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -66,6 +67,7 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
+from newscrawl.dedup.sqlite_store import _BandIndex as BandIndex
 from newscrawl.dedup.store import Claim, DedupStore, DocEntry, StoreMismatchError, UrlState
 
 if TYPE_CHECKING:
@@ -88,6 +90,9 @@ _LOOK_MAX_AGE = 1.0
 # Documents sharing a band whose entries a look returns, best ranked first: more than the
 # deduplicator verifies (32), so it never asks again.
 _LOOK_DOCS = 64
+# Documents a look reads at most for the caller's band index; one far behind (a new worker on a
+# full store) catches up in steps this size, so no script blocks the server for long.
+_SYNC_DOCS = 4096
 # Connection retries: a Redis restart or failover takes seconds; ~30 s of backoff before the
 # error reaches the crawl.
 _RETRIES = 10
@@ -104,15 +109,6 @@ local P, me = ARGV[1], ARGV[2]
 local CLAIMS, CC, CB = P .. ':claims', P .. ':cc', P .. ':cb'
 local function url_hash(key) return P .. ':u:' .. (struct.unpack('<H', key) % 16384) end
 local function content_hash(key) return P .. ':c:' .. (struct.unpack('<H', key) % 16384) end
--- a band key (4 bytes): its bucket (high 16 bits) and the member prefix (low 16 bits), which
--- the document number (4 bytes) follows
-local function band_bucket(band)
-  return P .. ':b:' .. struct.unpack('<H', band, 3), string.sub(band, 1, 2)
-end
-local function band_docs(band)
-  local bucket, low = band_bucket(band)
-  return redis.call('ZRANGEBYLEX', bucket, '[' .. low, '[' .. low .. '\255\255\255\255')
-end
 local function doc_field(doc)
   return P .. ':d:' .. math.floor(doc / 1024), struct.pack('<H', doc % 1024)
 end
@@ -195,44 +191,59 @@ local function version()
 end
 """
 
-# ARGV: P me ttl mode lock_ms url content bands claim. mode "claim": claim the text when the
-# store knows nothing of it; "look": only read; "lock": take the lock first (false when held).
-# Returns {claimed, version} or {0, version, url, url's latest document, content id, band hits,
-# {doc, entry, ...} best first, {url, claim, ...} of the live claims of others bearing on it}.
+# ARGV: P me ttl mode lock_ms synced url content bands claim docs. mode "claim": claim the
+# text when the store knows nothing of it; "look": only read; "lock": take the lock first (false
+# when held); "sync": only the documents written since. `synced`: the last document the caller's
+# band index holds; `docs`: the documents its index found for the text (4 bytes each), best first.
+# Returns {claimed, version, first live document, {doc, band keys, ...} written after `synced`
+# (at most SYNC_DOCS: claimed is -1 when more remain)}, then for a text not claimed: its URL
+# entry, the latest document of that URL, the content's first id, the new documents sharing a
+# band (4 bytes each, once per band), {doc, entry, ...} for `docs` and those, and {url, claim,
+# ...} of the live claims of others bearing on the text.
 _LOOK = """
-local ttl, mode, lock_ms = ARGV[3], ARGV[4], ARGV[5]
-local url, content, bands, mine = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+local ttl, mode, lock_ms, synced = ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local url, content, bands, mine, docs = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]
 if mode == 'lock' then
   if not redis.call('SET', P .. ':lock', me, 'NX', 'PX', lock_ms) then return false end
-  if url == '' then return {0, version()} end
 end
+local first_live = tonumber(redis.call('GET', P .. ':first_doc') or '1')
+local last = tonumber(redis.call('GET', P .. ':next_doc') or '0')
+local from = math.max(synced + 1, first_live)
+local upto = math.min(last, from + SYNC_DOCS - 1)
+local mine_bands = {}
+for j = 1, #bands, 4 do mine_bands[string.sub(bands, j, j + 3)] = true end
+local new, hits, entries = {}, {}, {}
+for doc = from, upto do
+  local entry = redis.call('HGET', doc_field(doc))
+  if entry then
+    local found = string.sub(entry, 13, 12 + 4 * struct.unpack('<H', entry, 9))
+    new[#new + 1] = doc
+    new[#new + 1] = found
+    local shared = false
+    for j = 1, #found, 4 do
+      if mine_bands[string.sub(found, j, j + 3)] then
+        hits[#hits + 1] = struct.pack('<I4', doc)
+        shared = true
+      end
+    end
+    if shared then
+      entries[#entries + 1] = doc
+      entries[#entries + 1] = entry
+    end
+  end
+end
+if upto < last then return {-1, version(), first_live, new} end
+if url == '' then return {0, version(), first_live, new} end
 local entry = redis.call('HGET', url_hash(url), url)
 local latest = false
 if entry then
   latest = redis.call('HGET', doc_field(struct.unpack('<I4', entry, 21)))
 end
 local first = redis.call('HGET', content_hash(content), content)
-local hits, counts, docs = {}, {}, {}
-for j = 1, #bands, 4 do
-  for _, member in ipairs(band_docs(string.sub(bands, j, j + 3))) do
-    local doc = struct.unpack('<I4', member, 3)
-    hits[#hits + 1] = string.sub(member, 3)
-    if counts[doc] then
-      counts[doc] = counts[doc] + 1
-    else
-      counts[doc] = 1
-      docs[#docs + 1] = doc
-    end
-  end
-end
-table.sort(docs, function(a, b)
-  if counts[a] ~= counts[b] then return counts[a] > counts[b] end
-  return a < b
-end)
-local entries = {}
-for n = 1, math.min(#docs, LOOK_DOCS) do
-  entries[#entries + 1] = docs[n]
-  entries[#entries + 1] = redis.call('HGET', doc_field(docs[n])) or ''
+for k = 1, #docs, 4 do
+  local doc = struct.unpack('<I4', docs, k)
+  entries[#entries + 1] = doc
+  entries[#entries + 1] = redis.call('HGET', doc_field(doc)) or ''
 end
 local claims, seen = {}, {}
 local function consider(holders)
@@ -265,16 +276,17 @@ if #bands > 0 then
     if holders then consider(holders) end
   end
 end
-if mode == 'claim' and not entry and not first and #hits == 0 and #claims == 0 then
+if mode == 'claim' and not entry and not first and #docs == 0 and #hits == 0
+    and #claims == 0 then
   local lock = redis.call('GET', P .. ':lock')
   if not lock or lock == me then
     put_claim(url, mine)
     redis.call('SET', P .. ':alive:' .. me, '1', 'EX', ttl)
-    return {1, redis.call('INCR', P .. ':version')}
+    return {1, redis.call('INCR', P .. ':version'), first_live, new}
   end
 end
-return {0, version(), entry, latest, first, table.concat(hits), entries, claims}
-""".replace("LOOK_DOCS", str(_LOOK_DOCS))
+return {0, version(), first_live, new, entry, latest, first, table.concat(hits), entries, claims}
+""".replace("SYNC_DOCS", str(_SYNC_DOCS))
 
 # ARGV: P me ttl n, then n (url, claim). Claims made inside exclusive(), then the unlock.
 _UNLOCK = """
@@ -321,16 +333,6 @@ if not entry then return false end
 return {entry, redis.call('HGET', doc_field(struct.unpack('<I4', entry, 21))) or ''}
 """
 
-_CANDIDATES = """
-local found = {}
-for j = 1, #ARGV[3], 4 do
-  for _, member in ipairs(band_docs(string.sub(ARGV[3], j, j + 3))) do
-    found[#found + 1] = string.sub(member, 3)
-  end
-end
-return table.concat(found)
-"""
-
 _GET_DOCS = """
 local entries = {}
 for i = 3, #ARGV do
@@ -342,7 +344,7 @@ return entries
 # A flush. ARGV: P me ttl expire_before n, then n (url, content or '', url entry head, id,
 # document entry), m, then m (url, newer lastmod). Documents, URL upserts (the higher revision
 # wins), first-writer content keys, the end of this process's claims on them, newer lastmods of
-# unchanged re-crawls, then the pruning of documents older than the window with their bands.
+# unchanged re-crawls, then the pruning of documents older than the window.
 _WRITE = """
 local ttl, expire_before, n = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local last = redis.call('INCRBY', P .. ':next_doc', n)
@@ -355,11 +357,6 @@ for r = 1, n do
   local dk, df = doc_field(doc)
   redis.call('HSET', dk, df, entry)
   local mine = struct.pack('<I4', doc)
-  local nb = struct.unpack('<H', entry, 9)
-  for j = 13, 12 + 4 * nb, 4 do
-    local bucket, low = band_bucket(string.sub(entry, j, j + 3))
-    redis.call('ZADD', bucket, 0, low .. mine)
-  end
   local uk = url_hash(url)
   local old = redis.call('HGET', uk, url)
   if not old or struct.unpack('<I4', head, 9) >= struct.unpack('<I4', old, 9) then
@@ -393,11 +390,6 @@ while first <= last do
     if struct.unpack('<I4', entry) >= expire_before then
       break
     end
-    local gone = struct.pack('<I4', first)
-    for j = 13, 12 + 4 * struct.unpack('<H', entry, 9), 4 do
-      local bucket, low = band_bucket(string.sub(entry, j, j + 3))
-      redis.call('ZREM', bucket, low .. gone)
-    end
     redis.call('HDEL', key, field)
   end
   first = first + 1
@@ -421,7 +413,6 @@ _SCRIPTS = {
         ("refresh", _REFRESH),
         ("foreign_claims", _FOREIGN_CLAIMS),
         ("get_url", _GET_URL),
-        ("candidates", _CANDIDATES),
         ("get_docs", _GET_DOCS),
         ("write", _WRITE),
         ("close", _CLOSE),
@@ -545,15 +536,15 @@ def _claim(url_key: bytes, value: bytes) -> Claim:
 class _Look:
     """What one look read about one text: the answers to the deduplicator's next questions."""
 
-    def __init__(self, text: Claim, found: list, owner: bytes) -> None:
+    def __init__(self, text: Claim, found: list, hits: list[int]) -> None:
         self.url_key = text.url_key
         self.content_key = text.content_key
         self.band_keys = text.band_keys
         self.at = time.monotonic()
-        _claimed, _version, entry, latest, first, hits, entries, claims = found
+        entry, latest, first, _new_hits, entries, claims = found[4:]
         self.url = None if entry is None else _url_state(entry, latest)
         self.first = None if first is None else first.decode()
-        self.hits = np.frombuffer(hits, dtype="<u4").tolist() if hits else []
+        self.hits = hits
         self.docs: dict[int, DocEntry | None] = {}
         for doc, value in zip(entries[::2], entries[1::2], strict=True):
             if value:
@@ -565,6 +556,15 @@ class _Look:
 
     def fresh(self) -> bool:
         return time.monotonic() - self.at < _LOOK_MAX_AGE
+
+
+def _ranked(found: list[int]) -> bytes:
+    """The best `_LOOK_DOCS` of `found` (most shared bands first, then the earliest), packed."""
+    if not found:
+        return b""
+    shared = Counter(found)
+    best = sorted(shared, key=lambda doc: (-shared[doc], doc))[:_LOOK_DOCS]
+    return np.array(best, dtype="<u4").tobytes()
 
 
 class RedisStore(DedupStore):
@@ -590,6 +590,10 @@ class RedisStore(DedupStore):
         self._pending: list[Claim] = []  # claims sent when exclusive() ends
         self._claimed: set[int] = set()  # our claims not yet flushed
         self._look: _Look | None = None  # the last look, while it answers for its text
+        # Every written document's band keys, read from the documents the looks return: the
+        # same index as the SQLite store's (see there why a sorted array), so the server keeps
+        # no band entries and a look sends the documents it found.
+        self._index = BandIndex(0)
         self._looked: Claim | None = None  # the text of the last look, for exclusive()
 
     def _send(self, *commands: tuple[object, ...]) -> list:
@@ -648,33 +652,60 @@ class RedisStore(DedupStore):
 
     def look(self, text: Claim, *, claim_unknown: bool) -> bool:
         claim = _claim_value(self._owner_bytes, text) if claim_unknown else b""
-        found = self._run(
-            "look", *self._look_args("claim" if claim_unknown else "look", text), claim
-        )
-        return self._read_look(text, found)
-
-    def _look_args(self, mode: str, text: Claim) -> tuple[object, ...]:
-        return (
-            self.claim_ttl,
-            mode,
-            _LOCK_MS,
-            _key(text.url_key),
-            _key(text.content_key),
-            text.band_keys,
-        )
-
-    def _read_look(self, text: Claim, found: list) -> bool:
-        """Keep what a look read; True when it claimed the text."""
-        claimed, version = int(found[0]), int(found[1])
+        found = self._look_at(text, "claim" if claim_unknown else "look", claim)
         self._looked = text
-        if claimed:
+        if found[0] == 1:
             self._look = None
             self._claimed.add(text.url_key)
-            self._seen(version)
+            self._seen(int(found[1]))
             return True
-        self._look = _Look(text, found, self._owner_bytes)
-        self._version = version  # the look saw everything committed so far
+        self._keep(text, found)
+        self._version = int(found[1])  # the look saw everything committed so far
         return False
+
+    def _look_at(self, text: Claim | None, mode: str, claim: bytes = b"") -> list | None:
+        """Run the look script until the band index has caught up; None when the lock is held."""
+        keys = np.frombuffer(text.band_keys, dtype="<u4") if text is not None else None
+        while True:
+            docs = _ranked(self._index.lookup(keys)) if keys is not None and len(keys) else b""
+            found = self._run(
+                "look",
+                self.claim_ttl,
+                mode,
+                _LOCK_MS,
+                self._index.loaded_to,
+                b"" if text is None else _key(text.url_key),
+                b"" if text is None else _key(text.content_key),
+                b"" if text is None else text.band_keys,
+                claim,
+                docs,
+            )
+            if found is None:
+                return None
+            self._absorb(found)
+            if found[0] != -1:
+                return found
+            if mode == "lock":
+                mode = "look"  # it holds the lock now; the next steps only read
+
+    def _absorb(self, found: list) -> None:
+        """Add the documents a look read to the band index (`key << 32 | doc` entries)."""
+        index = self._index
+        index.first_live = int(found[2])
+        new = found[3]
+        if not new:
+            return
+        docs, bands = new[::2], new[1::2]
+        keys = np.frombuffer(b"".join(bands), dtype="<u4").astype(np.uint64)
+        owners = np.repeat(np.array(docs, dtype=np.uint64), [len(b) // 4 for b in bands])
+        index.add((keys << np.uint64(32)) | owners)
+        index.loaded_to = int(docs[-1])
+
+    def _keep(self, text: Claim, found: list) -> None:
+        """Keep what a look read about `text` for the questions that follow."""
+        keys = np.frombuffer(text.band_keys, dtype="<u4")
+        hits = self._index.lookup(keys) if len(keys) else []
+        self._look = _Look(text, found, hits)
 
     def _current(self) -> _Look | None:
         look = self._look
@@ -685,17 +716,11 @@ class RedisStore(DedupStore):
 
     def _lock(self) -> None:
         text = self._looked if self._current() is not None else None
-        while True:
-            if text is None:
-                found = self._run("look", self.claim_ttl, "lock", _LOCK_MS, "", "", "", "")
-            else:
-                found = self._run("look", *self._look_args("lock", text), b"")
-            if found is not None:
-                break
+        while (found := self._look_at(text, "lock")) is None:
             time.sleep(_LOCK_WAIT)
         self._locked_version = int(found[1])
         if text is not None:
-            self._look = _Look(text, found, self._owner_bytes)
+            self._keep(text, found)
 
     def _unlock(self, send_claims: bool) -> None:
         args: list[object] = []
@@ -739,12 +764,12 @@ class RedisStore(DedupStore):
         return None if found is None else found.decode()
 
     def candidates(self, band_keys: np.ndarray) -> list[int]:
-        keys = band_keys.astype("<u4").tobytes()
+        keys = band_keys.astype("<u4")
         look = self._current()
-        if look is not None and look.band_keys == keys:
+        if look is not None and look.band_keys == keys.tobytes():
             return list(look.hits)
-        found = self._run("candidates", keys)
-        return np.frombuffer(found, dtype="<u4").tolist() if found else []
+        self._look_at(None, "sync")
+        return self._index.lookup(keys)
 
     def get_docs(self, docs: Sequence[int]) -> list[DocEntry]:
         if not docs:
