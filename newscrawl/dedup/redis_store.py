@@ -4,18 +4,16 @@ URL: `redis://host:port/db?prefix=newscrawl:dedup&claim_ttl=120` (`rediss://` fo
 starts with `prefix`, so one server can hold several independent stores.
 
 Keys (P = prefix). Keys, band keys and numbers are stored as little-endian binary, and the many
-small entries live in buckets (small hashes and sorted sets, which Redis packs as listpacks: a
-few bytes of overhead per entry instead of ~70 per key):
+small entries live in buckets (small hashes, which Redis packs as listpacks: a few bytes of
+overhead per entry instead of ~70 per key):
 
 - `P:meta` hash: schema version and fingerprint parameters (`bind`).
 - `P:u:<bucket>` hash, URL key (8 bytes) -> content key (8), revision, lastmod (0xFFFFFFFF when
-  none), written_at, document (4 each), then the record id. Bucket: low 14 bits of the key.
+  none), written_at, document (4 each), then the record id. Bucket: low 14 bits of the key (past
+  2 million URLs, raise `hash-max-listpack-entries` from 128 to 512 to keep them listpacks).
 - `P:c:<bucket>` hash, content key (8 bytes) -> id of the first record with that text.
 - `P:d:<doc // 1024>` hash, doc % 1024 (2 bytes) -> written_at, size (4 each), number of band
   keys, sketch length (2 each), the band keys (4 each), the sketch, the record id.
-- `P:b:<band key >> 16>` sorted set (all scores 0, so ordered by member) of the low 16 bits of
-  the band key (2 bytes) followed by a document (4): a document is added or removed with one
-  command per band, and the documents of a band key are one range (`ZRANGEBYLEX`).
 - `P:next_doc` (last document number given out), `P:first_doc` (first not pruned),
   `P:version` (bumped by every claim, flush and close: `refresh` compares it).
 - `P:claims` hash, URL key -> the claim (owner, revision, content key, size, band keys, sketch,
@@ -28,20 +26,27 @@ few bytes of overhead per entry instead of ~70 per key):
 - `P:lock`: held by `exclusive()`, with an expiry, so a worker killed inside it blocks others
   for at most `_LOCK_MS`.
 
-Atomicity: every read-then-write is one Lua script. `look` reads everything `Deduplicator.check`
-asks about one text (its URL entry and the latest text written under it, its content key, the
-documents sharing its band keys, ranked, with their sketches, and the live claims bearing on it)
-and, when nothing is there and no other worker holds the lock, claims the text in the same
-script. Otherwise the deduplicator decides on what the look read, and a text to write is claimed
-under the lock across hosts (`exclusive()`), which reads the same again: as with SQLite, it
-decides again when anything changed since. A flush keeps the higher revision of a URL and the
-first writer of a content key, and prunes a document with its band entries.
+No band buckets on the server: every store keeps the band keys of the documents in the window in
+memory (the SQLite store's band index: 8 bytes per band per document), filled from the documents
+each look returns that were written since the last one, the worker's own included. Sixteen
+lookups and sixteen inserts per text in Redis cost more CPU than the rest of a check there; a new
+worker catches up in steps of `_SYNC_DOCS` documents on its first check.
+
+Atomicity: every read-then-write is one Lua script. `look` sends what the worker's band index
+found for one text and reads everything `Deduplicator.check` asks about it: its URL entry and
+the latest text written under it, its content key, the entries of the documents found (and of
+those written since the worker's index was last filled that share a band), and the live claims
+bearing on it. When nothing is there and no other worker holds the lock, it claims the text in
+the same script. Otherwise the deduplicator decides on what the look read, and a text to write
+is claimed under the lock across hosts (`exclusive()`), which reads the same again: as with
+SQLite, it decides again when anything changed since. A flush keeps the higher revision of a URL
+and the first writer of a content key, and prunes the documents older than the window.
 
 Round trips (`round_trips` counts them): a new text costs one (the look that claims it), as does
 a duplicate or an unchanged re-crawl; a text that shares a band with another but is new after
 all, and a revision, cost three (look, lock with a second look, claims with the unlock). A flush
-is one. The client sends raw commands on one connection of its own, which costs a third of the
-CPU of redis-py's command path.
+is one. The client sends raw commands, packed by hiredis, on one connection of its own: redis-py's
+command path costs twice the CPU.
 
 Durability: a flush returns once Redis applied it; that it survives a Redis crash is Redis's
 persistence setting (`appendonly yes`, `appendfsync always` for the SQLite store's guarantee,
