@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from newscrawl.corpus import BuildOptions, CorpusError, build_corpus
 from newscrawl.health import EXIT_UNHEALTHY
 
 if TYPE_CHECKING:
@@ -59,6 +58,10 @@ class Command(ScrapyCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # Imported here: Scrapy imports every command at every start, and pyarrow would add a
+        # fifth of a second to each `scrapy crawl`.
+        from newscrawl.corpus import BuildOptions, CorpusError, build_corpus
+
         assert self.settings is not None
         if args:
             raise UsageError("scrapy corpus takes options only")
