@@ -22,7 +22,9 @@ marked as written without its record on disk.
 Two crawls sharing a store: `check` decides and claims its URL (and, for a text to be written,
 the text) in one transaction of the store, and honours the other processes' claims as if their
 records were written already. A story two crawls find at once is written by the first to check
-it; a claim ends with the flush of its record, with `close`, or with its process.
+it; a claim ends with the flush of its record, with `close`, or with its process. `check` first
+asks the store to `look` at the text: a remote store reads everything the decision needs in one
+round trip and claims a text nobody knows of in the same step.
 """
 
 from __future__ import annotations
