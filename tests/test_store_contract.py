@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from multiprocessing.synchronize import Barrier
     from pathlib import Path
 
+    from devtools.redis_server import RedisServer
     from newscrawl.dedup.store import DedupStore
 
 STORIES = [s.text for s in load_stories()]
@@ -412,3 +413,23 @@ def test_two_crawls_racing_for_one_text_one_wins(backend: Backend) -> None:
     assert len(first) == len(second) == 2 * rounds
     for mine, theirs in zip(first, second, strict=True):
         assert sorted((mine, theirs)) in (["exact", "new"], ["new", "unchanged"])
+
+
+def test_redis_store_emptied_under_a_worker_is_indexed_again(redis_server: RedisServer) -> None:
+    """Keys deleted (a reset, or a restart without persistence) while a worker runs: document
+    numbers start again from 1, and the worker's band index must follow, not skip them."""
+    url = f"{redis_server.url}?prefix=test:{uuid.uuid4().hex[:8]}"
+    running, client = open_store(url), redis_server.client()
+    running.bind("params")
+    running.write([record(1, bands=(5, 6))], {}, expire_before=0)
+    assert len(running.candidates(np.array([5], dtype=np.uint32))) == 1
+    client.delete(*running.keys())
+    other = open_store(url)
+    other.bind("params")
+    other.write([record(2, bands=(7,))], {}, expire_before=0)
+    assert running.candidates(np.array([5], dtype=np.uint32)) == []
+    (doc,) = running.candidates(np.array([7], dtype=np.uint32))
+    assert [e.id for e in running.get_docs([doc])] == ["id2"]
+    for store in (running, other):
+        store.close()
+    client.close()

@@ -7,7 +7,8 @@ Keys (P = prefix). Keys, band keys and numbers are stored as little-endian binar
 small entries live in buckets (small hashes, which Redis packs as listpacks: a few bytes of
 overhead per entry instead of ~70 per key):
 
-- `P:meta` hash: schema version and fingerprint parameters (`bind`).
+- `P:meta` hash: schema version and fingerprint parameters (`bind`), and the store's epoch (when
+  it began: a worker whose band index was filled from another epoch starts its index again).
 - `P:u:<bucket>` hash, URL key (8 bytes) -> content key (8), revision, lastmod (0xFFFFFFFF when
   none), written_at, document (4 each), then the record id. Bucket: low 14 bits of the key (past
   2 million URLs, raise `hash-max-listpack-entries` from 128 to 512 to keep them listpacks).
@@ -149,13 +150,16 @@ local function claim_bands(claim)
 end
 -- add or remove a claim's URL key in the content and band indexes (one HMGET and one HSET for
 -- all its bands: claims come and go with every text written)
-local function index_claim(url, claim, adding)
-  local content = string.sub(claim, 15, 22)
-  if adding then append(CC, content, url) else remove(CC, content, url, 8) end
-  local bands = claim_bands(claim)
-  if #bands == 0 then return end
+local function band_list(bands)
   local fields = {}
   for j = 1, #bands, 4 do fields[#fields + 1] = string.sub(bands, j, j + 3) end
+  return fields
+end
+local function index_claim(url, claim, adding, fields)
+  local content = string.sub(claim, 15, 22)
+  if adding then append(CC, content, url) else remove(CC, content, url, 8) end
+  fields = fields or band_list(claim_bands(claim))
+  if #fields == 0 then return end
   local values = redis.call('HMGET', CB, unpack(fields))
   local sets, dels = {}, {}
   for n, field in ipairs(fields) do
@@ -174,11 +178,11 @@ local function drop_claim(url, claim)
   redis.call('HDEL', CLAIMS, url)
   index_claim(url, claim, false)
 end
-local function put_claim(url, claim)
+local function put_claim(url, claim, fields)
   local old = redis.call('HGET', CLAIMS, url)
   if old then drop_claim(url, old) end
   redis.call('HSET', CLAIMS, url, claim)
-  index_claim(url, claim, true)
+  index_claim(url, claim, true, fields)
 end
 local function drop_own_claim(url)
   local claim = redis.call('HGET', CLAIMS, url)
@@ -201,13 +205,21 @@ end
 # when held); "sync": only the documents written since. `synced`: the last document the caller's
 # band index holds; `docs`: the documents its index found for the text (4 bytes each), best first.
 # Returns {claimed, version, first live document, {doc, band keys, ...} written after `synced`
-# (at most SYNC_DOCS: claimed is -1 when more remain)}, then for a text not claimed: its URL
-# entry, the latest document of that URL, the content's first id, the new documents sharing a
-# band (4 bytes each, once per band), {doc, entry, ...} for `docs` and those, and {url, claim,
-# ...} of the live claims of others bearing on the text.
+# (at most SYNC_DOCS: claimed is -1 when more remain)}, or {-2, version, 0, {}, epoch} when the
+# store is not the one the caller's index was filled from (emptied since: see `bind`), then for
+# a text not claimed: its URL entry, the latest document of that URL, the content's first id, the
+# new documents sharing a band (4 bytes each, once per band), {doc, entry, ...} for `docs` and
+# those, and {url, claim, ...} of the live claims of others bearing on the text.
 _LOOK = """
 local ttl, mode, lock_ms, synced = ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
 local url, content, bands, mine, docs = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]
+local epoch = redis.call('HGET', P .. ':meta', 'epoch')
+if not epoch then
+  local now = redis.call('TIME')
+  epoch = now[1] .. '.' .. now[2]
+  redis.call('HSET', P .. ':meta', 'epoch', epoch)
+end
+if epoch ~= ARGV[12] then return {-2, version(), 0, {}, epoch} end
 if mode == 'lock' then
   if not redis.call('SET', P .. ':lock', me, 'NX', 'PX', lock_ms) then return false end
 end
@@ -215,8 +227,8 @@ local first_live = tonumber(redis.call('GET', P .. ':first_doc') or '1')
 local last = tonumber(redis.call('GET', P .. ':next_doc') or '0')
 local from = math.max(synced + 1, first_live)
 local upto = math.min(last, from + SYNC_DOCS - 1)
-local mine_bands = {}
-for j = 1, #bands, 4 do mine_bands[string.sub(bands, j, j + 3)] = true end
+local fields, mine_bands = band_list(bands), {}
+for _, band in ipairs(fields) do mine_bands[band] = true end
 local new, hits, entries = {}, {}, {}
 for doc = from, upto do
   local entry = redis.call('HGET', doc_field(doc))
@@ -274,9 +286,7 @@ local function consider(holders)
 end
 consider(url)
 consider(redis.call('HGET', CC, content))
-if #bands > 0 then
-  local fields = {}
-  for j = 1, #bands, 4 do fields[#fields + 1] = string.sub(bands, j, j + 3) end
+if #fields > 0 then
   for _, holders in ipairs(redis.call('HMGET', CB, unpack(fields))) do
     if holders then consider(holders) end
   end
@@ -285,7 +295,7 @@ if mode == 'claim' and not entry and not first and #docs == 0 and #hits == 0
     and #claims == 0 then
   local lock = redis.call('GET', P .. ':lock')
   if not lock or lock == me then
-    put_claim(url, mine)
+    put_claim(url, mine, fields)
     redis.call('SET', P .. ':alive:' .. me, '1', 'EX', ttl)
     return {1, redis.call('INCR', P .. ':version'), first_live, new}
   end
@@ -599,6 +609,9 @@ class RedisStore(DedupStore):
         # same index as the SQLite store's (see there why a sorted array), so the server keeps
         # no band entries and a look sends the documents it found.
         self._index = BandIndex(0)
+        # Names the store the index was filled from: a store emptied and begun again (a reset, a
+        # restart without persistence) numbers its documents from 1 again.
+        self._epoch = b""
         self._looked: Claim | None = None  # the text of the last look, for exclusive()
 
     def _send(self, *commands: tuple[object, ...]) -> list:
@@ -632,11 +645,13 @@ class RedisStore(DedupStore):
     def bind(self, fingerprint_params: str) -> None:
         wanted = {"schema": SCHEMA_VERSION, "fingerprints": fingerprint_params}
         meta = f"{self.prefix}:meta"
-        *_, stored = self._send(
+        *_, (epoch, *stored) = self._send(
             *(("HSETNX", meta, key, value) for key, value in wanted.items()),
             *(("HSETNX", f"{self.prefix}:{index}", "", _HASHTABLE) for index in ("cc", "cb")),
-            ("HMGET", meta, *wanted),
+            ("HSETNX", meta, "epoch", f"{time.time():.6f}"),
+            ("HMGET", meta, "epoch", *wanted),
         )
+        self._epoch = epoch
         for (key, value), found in zip(wanted.items(), stored, strict=True):
             if found.decode() != value:
                 raise StoreMismatchError(
@@ -684,9 +699,13 @@ class RedisStore(DedupStore):
                 b"" if text is None else text.band_keys,
                 claim,
                 docs,
+                self._epoch,
             )
             if found is None:
                 return None
+            if found[0] == -2:  # the store was emptied (a reset, a restart without persistence)
+                self._index, self._epoch = BandIndex(0), found[4]
+                continue
             self._absorb(found)
             if found[0] != -1:
                 return found
