@@ -11,7 +11,7 @@ overhead per entry instead of ~70 per key):
   it began: a worker whose band index was filled from another epoch starts its index again).
 - `P:u:<bucket>` hash, URL key (8 bytes) -> content key (8), revision, lastmod (0xFFFFFFFF when
   none), written_at, document (4 each), then the record id. Bucket: low 14 bits of the key (past
-  2 million URLs, raise `hash-max-listpack-entries` from 128 to 512 to keep them listpacks).
+  2 million URLs, `hash-max-listpack-entries` 512 keeps them listpacks; some builds have 128).
 - `P:c:<bucket>` hash, content key (8 bytes) -> id of the first record with that text.
 - `P:d:<doc // 1024>` hash, doc % 1024 (2 bytes) -> written_at, size (4 each), number of band
   keys, sketch length (2 each), the band keys (4 each), the sketch, the record id.
