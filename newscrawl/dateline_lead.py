@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newscrawl.agencies import AGENCIES
@@ -144,9 +145,40 @@ def read_dateline(
     agency_hint: str | None = None,
     title: str | None = None,
     element: str | None = None,
+    fallback_references: Sequence[datetime.date] = (),
 ) -> DatelineReading:
     """The dateline of a record's text (first paragraph, else the lead), else of the page's
-    dateline element; `text` loses the dateline and the lead before it."""
+    dateline element; `text` loses the dateline and the lead before it.
+
+    A year-less dateline date ("Jan. 11") takes its year from `reference`, and is left out when
+    it lies too far from it; the `fallback_references` (say, the crawl time after the page's
+    declared date) are then tried in turn, because pages declare stale dates too: a template's
+    date, the site's launch. The first one that dates the dateline wins.
+
+    >>> stale, fetched = datetime.date(2005, 6, 1), datetime.date(2008, 1, 12)
+    >>> text = "Jan. 11 (Bloomberg) -- Stocks fell."
+    >>> read_dateline(text, stale).dateline.date is None
+    True
+    >>> read_dateline(text, stale, fallback_references=[fetched]).dateline.date
+    '2008-01-11'
+    """
+    reading = _read_dateline(text, reference, agency_hint, title, element)
+    for fallback in fallback_references:
+        if reading.dateline is None or reading.dateline.date is not None:
+            break
+        dated = _read_dateline(text, fallback, agency_hint, title, element)
+        if dated.dateline is not None and dated.dateline.date is not None:
+            return dated
+    return reading
+
+
+def _read_dateline(
+    text: str,
+    reference: datetime.date | None,
+    agency_hint: str | None,
+    title: str | None,
+    element: str | None,
+) -> DatelineReading:
     lead = find_lead_dateline(text, reference, agency_hint=agency_hint, title=title)
     if lead is not None:
         rules = [f"dateline:lead-{kind}" for kind in dict.fromkeys(lead.skipped)]

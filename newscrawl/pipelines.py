@@ -8,7 +8,7 @@ Every drop raises `ArticleDropped` with a `Reason` that is counted as
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, Self
 
 from itemadapter import ItemAdapter
@@ -62,13 +62,12 @@ class Stage:
         return ArticleDropped(reason, detail, article)
 
 
-def reference_date(article: Article) -> datetime | None:
-    """Publication date, else modification date, else crawl time: what dates a dateline."""
-    for value in (article.published, article.modified, article.crawled_at):
-        moment = parse_datetime(value)
-        if moment is not None:
-            return moment
-    return None
+def reference_dates(article: Article) -> list[date]:
+    """What dates a year-less dateline, best first: publication, modification, crawl time."""
+    found = (
+        parse_datetime(value) for value in (article.published, article.modified, article.crawled_at)
+    )
+    return list(dict.fromkeys(moment.date() for moment in found if moment is not None))
 
 
 class DatelinePipeline(Stage):
@@ -77,13 +76,14 @@ class DatelinePipeline(Stage):
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        reference = reference_date(item)
+        references = reference_dates(item)
         reading = read_dateline(
             item.text,
-            reference.date() if reference else None,
+            references[0] if references else None,
             agency_hint=item.agency,
             title=item.title,
             element=self.run.printed_datelines.pop(item.id, None),
+            fallback_references=references[1:],
         )
         for rule in reading.rules:
             self.stats.inc_value(f"newscrawl/rules/{rule}")

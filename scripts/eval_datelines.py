@@ -343,13 +343,15 @@ def run_newscrawl(page: Page) -> tuple[Extracted | None, Dateline | None]:
     extracted = extract(page.html, page.url, agency_and_rules(page.url)[1])
     if extracted is None:
         return None, None
-    reference = _iso_date(extracted.published) or _iso_date(extracted.modified) or page.crawled
+    dates = (_iso_date(extracted.published), _iso_date(extracted.modified), page.crawled)
+    references = list(dict.fromkeys(date for date in dates if date is not None))
     reading = read_dateline(
         extracted.text,
-        reference,
+        references[0] if references else None,
         agency_hint=page.hint,
         title=extracted.title,
         element=extracted.dateline_element,
+        fallback_references=references[1:],
     )
     return extracted, reading.dateline
 

@@ -76,13 +76,15 @@ def run(folder: Path) -> list[Outcome]:
         if isinstance(reading, Reading):
             has_record = True
             extracted = reading.extracted
-            reference = _reference(extracted.published, extracted.modified, record.fetched_at)
+            references = _references(extracted.published, extracted.modified, record.fetched_at)
+            reference = references[0] if references else None
             got = read_dateline(
                 extracted.text,
                 reference,
                 agency_hint=agency,
                 title=extracted.title,
                 element=getattr(extracted, "dateline_element", None),
+                fallback_references=references[1:],
             ).dateline
             baseline = baseline_dateline(extracted.text, reference)
         outcomes.append(Outcome(record.url, tier, label, got, baseline, has_record))
@@ -96,15 +98,17 @@ def _records(path: Path, urls: set[str]) -> Iterator[ArchivedPage]:
                 yield record
 
 
-def _reference(*values: str | None) -> datetime.date | None:
+def _references(*values: str | None) -> list[datetime.date]:
+    """The dates among `values`, in order and without repeats (as the dateline stage has them)."""
+    found = []
     for value in values:
         if not value:
             continue
         try:
-            return datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+            found.append(datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).date())
         except ValueError:
             continue
-    return None
+    return list(dict.fromkeys(found))
 
 
 def baseline_dateline(text: str, reference: datetime.date | None) -> Dateline | None:

@@ -19,6 +19,8 @@ from newscrawl.dateline_lead import (
     lead_kind,
     read_dateline,
 )
+from newscrawl.items import Article
+from newscrawl.pipelines import reference_dates
 from tests.test_datelines import prose
 
 REFERENCE = datetime.date(2024, 3, 7)
@@ -346,3 +348,23 @@ def test_prose_after_any_lead_never_yields_a_dateline(
 ) -> None:
     text = "\n".join(lead) + "\n" + joiner.join(paragraphs)
     assert find_lead_dateline(text, REFERENCE, agency_hint="AP") is None
+
+
+def test_a_stale_declared_date_gives_way_to_the_crawl_time() -> None:
+    """A page that declares a years-old date (a template's) still gets its dateline's date."""
+    article = Article(
+        text="Jan. 11 (Bloomberg) -- Copper rose for a third day.",
+        published="2005-06-01T00:00:00+00:00",
+        modified="2005-06-01T09:00:00+00:00",
+        crawled_at="2008-01-12T08:30:00+00:00",
+    )
+    references = reference_dates(article)
+    assert references == [datetime.date(2005, 6, 1), datetime.date(2008, 1, 12)]
+    reading = read_dateline(article.text, references[0], fallback_references=references[1:])
+    assert reading.dateline is not None
+    assert (reading.dateline.agency, reading.dateline.date) == ("Bloomberg", "2008-01-11")
+    assert reading.text == "Copper rose for a third day."
+    undated = read_dateline(
+        "HAYWARD, Calif. (AP) — Police said.", references[0], fallback_references=references[1:]
+    )
+    assert undated.dateline is not None and undated.dateline.date is None

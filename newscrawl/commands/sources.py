@@ -27,7 +27,7 @@ from newscrawl.discovery import DiscoveryError, maybe_gunzip, parse_feed, parse_
 from newscrawl.fetch_faults import fault_kind
 from newscrawl.health import EXIT_UNHEALTHY
 from newscrawl.pagereader import Rejected
-from newscrawl.pipelines import reference_date
+from newscrawl.pipelines import reference_dates
 from newscrawl.records import assemble
 from newscrawl.source_check import (
     FEED,
@@ -179,12 +179,14 @@ class SourceCheckSpider(WireSpider):
             self.sample = SampleFetch(page.url, page.status, fault=fault)
             return
         article = assemble(page, result, run_id=self.name, now=utc_now(), source=source)
+        references = reference_dates(article)
         reading = read_dateline(
             article.text,
-            reference.date() if (reference := reference_date(article)) else None,
+            references[0] if references else None,
             agency_hint=article.agency,
             title=article.title,
             element=result.extracted.dateline_element,
+            fallback_references=references[1:],
         )
         self.sample = SampleFetch(
             page.url,
