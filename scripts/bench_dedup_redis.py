@@ -4,8 +4,11 @@
 disk settings are not what is measured), then runs `workers` processes at once, each with its
 own `Deduplicator` on the shared store and its own share of the stream (`check`, `add` for what
 drop mode writes, `flush` every `flush_every`, as `scale` does for SQLite). Prints, per worker,
-check-and-add documents/s (target >= 2,000) and round trips per document; for the store, the
-server's memory per document (used_memory after minus before, over the documents checked).
+check-and-add documents/s (target >= 2,000), per CPU second of the worker, and round trips per
+document as the store counts them (every send-and-wait on its connection, a pipeline being one);
+for the server, the scripts it ran per document (`INFO commandstats`: every store call but `bind`
+is one script in one round trip, so the two counts agree), its CPU per document and its memory
+per document (used_memory after minus before, over the documents checked).
 """
 
 from __future__ import annotations
@@ -96,6 +99,7 @@ def redis_scale(
             client = server.client()
             before = int(client.info("memory")["used_memory"])
             server_cpu = _server_cpu(client)
+            scripts = _scripts_run(client)
             context = multiprocessing.get_context("spawn")
             start, results = context.Barrier(workers), context.Queue()
             processes = [
@@ -119,6 +123,7 @@ def redis_scale(
                 process.join(timeout=60)
             after = int(client.info("memory")["used_memory"])
             server_cpu = _server_cpu(client) - server_cpu
+            scripts = _scripts_run(client) - scripts
             keys = client.dbsize()
             client.close()
         finally:
@@ -134,6 +139,11 @@ def redis_scale(
         )
     print(f"   slowest worker:   {min(rates):>8,.0f} documents/s   (target >= {TARGET:,})")
     print(
+        f"   round trips:      {sum(o[3] for o in outcomes) / done:>8.2f} per document counted "
+        f"by the store; the server ran {scripts / done:.2f} scripts per document "
+        "(INFO commandstats, EVALSHA: one a round trip)"
+    )
+    print(
         f"   CPU per document: {sum(o[2] for o in outcomes) / done * 1e6:>8,.0f} µs in the "
         f"workers, {server_cpu / done * 1e6:,.0f} µs in redis-server"
     )
@@ -147,3 +157,8 @@ def redis_scale(
 def _server_cpu(client: redis.Redis) -> float:
     info = client.info("cpu")
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def _scripts_run(client: redis.Redis) -> int:
+    """EVALSHA commands the server ran so far (each store script is one round trip)."""
+    return int(client.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0))

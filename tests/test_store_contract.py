@@ -8,6 +8,7 @@ fixture), with claims that expire after two seconds so a killed crawl's claims e
 from __future__ import annotations
 
 import multiprocessing
+import random
 import subprocess
 import sys
 import textwrap
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from multiprocessing.synchronize import Barrier
     from pathlib import Path
 
+    from devtools.redis_server import RedisServer
     from newscrawl.dedup.store import DedupStore
 
 STORIES = [s.text for s in load_stories()]
@@ -42,6 +44,7 @@ class Backend:
 
     url: str
     claims_outlive_death: float  # seconds
+    claims_on_look: bool  # `look` claims a text the store knows nothing of (else it never does)
 
     def open(self) -> DedupStore:
         return open_store(self.url)
@@ -54,10 +57,11 @@ class Backend:
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     if request.param == "sqlite":
         # a killed crawl's process id is gone at once
-        return Backend(sqlite_url(str(tmp_path / "dedup.sqlite")), 0.0)
+        return Backend(sqlite_url(str(tmp_path / "dedup.sqlite")), 0.0, claims_on_look=False)
     server = request.getfixturevalue("redis_server")
     prefix = f"test:{uuid.uuid4().hex[:8]}"
-    return Backend(f"{server.url}?prefix={prefix}&claim_ttl={REDIS_CLAIM_TTL}", REDIS_CLAIM_TTL)
+    url = f"{server.url}?prefix={prefix}&claim_ttl={REDIS_CLAIM_TTL}"
+    return Backend(url, REDIS_CLAIM_TTL, claims_on_look=True)
 
 
 def write(d: Deduplicator, url: str, text: str, when: str = "2024-05-01T12:00:00Z") -> str:
@@ -330,3 +334,102 @@ def test_fingerprint_parameters_are_bound_on_first_use(backend: Backend) -> None
     with pytest.raises(StoreMismatchError):
         backend.dedup(NearDupParams(num_perm=64, bands=16, rows=2))
     backend.dedup(NearDupParams(num_perm=128, threshold=0.7)).close()  # not a fingerprint one
+
+
+def text(url_key: int, content_key: int, bands: tuple[int, ...] = ()) -> Claim:
+    """What `look` is told about a text (and the claim it makes when nothing is known)."""
+    band_keys = np.array(bands, dtype="<u4").tobytes()
+    return Claim(url_key, f"id{url_key}", 1, content_key, 10, b"\3" * 128, band_keys)
+
+
+def test_look_claims_only_texts_nothing_knows(backend: Backend) -> None:
+    mine, other = backend.open(), backend.open()
+    for store in (mine, other):
+        store.bind("params")
+    mine.write([record(7, bands=(5, 6))], {}, expire_before=0)  # URL 7, content 1000
+    assert not mine.look(text(7, 2000), claim_unknown=True)  # its URL is written
+    assert not mine.look(text(8, 1000), claim_unknown=True)  # its content is written
+    assert not mine.look(text(9, 2000, (6, 99)), claim_unknown=True)  # it shares a band
+    assert not mine.look(text(10, 3000, (77,)), claim_unknown=False)  # not asked to claim
+    assert other.foreign_claims() == []
+    claimed = mine.look(text(10, 3000, (77,)), claim_unknown=True)
+    assert claimed == backend.claims_on_look
+    if claimed:  # the claim is there for the others at once
+        other.refresh()
+        assert [c.url_key for c in other.foreign_claims()] == [10]
+        assert other.foreign_claims()[0].band_keys == text(10, 3000, (77,)).band_keys
+        # another text with its content, or sharing its band, is not unknown: the look found
+        # the claim bearing on it, and foreign_claims() answers with it
+        assert not other.look(text(11, 3000), claim_unknown=True)
+        assert [c.url_key for c in other.foreign_claims()] == [10]
+        assert not other.look(text(12, 4000, (1, 77)), claim_unknown=True)
+        assert [c.url_key for c in other.foreign_claims()] == [10]
+        assert not other.look(text(13, 5000, (2,)), claim_unknown=False)
+        assert other.foreign_claims() == []  # none bears on that one
+    with mine.exclusive():  # nobody claims while another process holds exclusive()
+        assert not other.look(text(14, 6000, (3,)), claim_unknown=True)
+    mine.close()
+    other.close()
+
+
+WORDS = sorted({word for story in STORIES for word in story.split()})
+
+
+def random_text(seed: int) -> str:
+    """300 words drawn from the stories' vocabulary: no two seeds near each other."""
+    return " ".join(random.Random(seed).choices(WORDS, k=300))
+
+
+def race(url: str, name: str, rounds: int, start: Barrier, queue: Queue[list[str]]) -> None:
+    """One of two crawls checking the same texts at the same moments; put the verdicts."""
+    d = Deduplicator(open_store(url))
+    kinds = []
+    for i in range(rounds):
+        start.wait()
+        kinds.append(write(d, f"https://{name}.example/{i}", random_text(2 * i)))  # own URL
+        start.wait()
+        kinds.append(write(d, f"https://wire.example/{i}", random_text(2 * i + 1)))  # same URL
+        d.flush()
+    d.close()
+    queue.put(kinds)
+
+
+def test_two_crawls_racing_for_one_text_one_wins(backend: Backend) -> None:
+    """Two processes check the same new text (then the same new URL) at the same instant, many
+    times: each time exactly one of them decides to write it."""
+    context = multiprocessing.get_context("spawn")
+    queue, start = context.Queue(), context.Barrier(2)
+    rounds = 40
+    workers = [
+        context.Process(target=race, args=(backend.url, name, rounds, start, queue))
+        for name in ("ap", "reuters")
+    ]
+    for worker in workers:
+        worker.start()
+    first, second = (queue.get(timeout=120) for _ in workers)
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    assert len(first) == len(second) == 2 * rounds
+    for mine, theirs in zip(first, second, strict=True):
+        assert sorted((mine, theirs)) in (["exact", "new"], ["new", "unchanged"])
+
+
+def test_redis_store_emptied_under_a_worker_is_indexed_again(redis_server: RedisServer) -> None:
+    """Keys deleted (a reset, or a restart without persistence) while a worker runs: document
+    numbers start again from 1, and the worker's band index must follow, not skip them."""
+    url = f"{redis_server.url}?prefix=test:{uuid.uuid4().hex[:8]}"
+    running, client = open_store(url), redis_server.client()
+    running.bind("params")
+    running.write([record(1, bands=(5, 6))], {}, expire_before=0)
+    assert len(running.candidates(np.array([5], dtype=np.uint32))) == 1
+    client.delete(*running.keys())
+    other = open_store(url)
+    other.bind("params")
+    other.write([record(2, bands=(7,))], {}, expire_before=0)
+    assert running.candidates(np.array([5], dtype=np.uint32)) == []
+    (doc,) = running.candidates(np.array([7], dtype=np.uint32))
+    assert [e.id for e in running.get_docs([doc])] == ["id2"]
+    for store in (running, other):
+        store.close()
+    client.close()

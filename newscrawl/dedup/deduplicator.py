@@ -22,7 +22,9 @@ marked as written without its record on disk.
 Two crawls sharing a store: `check` decides and claims its URL (and, for a text to be written,
 the text) in one transaction of the store, and honours the other processes' claims as if their
 records were written already. A story two crawls find at once is written by the first to check
-it; a claim ends with the flush of its record, with `close`, or with its process.
+it; a claim ends with the flush of its record, with `close`, or with its process. `check` first
+asks the store to `look` at the text: a remote store reads everything the decision needs in one
+round trip and claims a text nobody knows of in the same step.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -230,6 +232,20 @@ class Deduplicator:
         """
         fingerprint = self._fingerprint(text)
         url_key = _url_key(canonical_url)
+        bands = fingerprint.band_keys
+        new = Claim(
+            url_key=url_key,
+            id=id,
+            revision=1,
+            content_key=fingerprint.content_key,
+            size=fingerprint.size,
+            sketch=fingerprint.sketch,
+            band_keys=b"" if bands is None else bands.astype("<u4").tobytes(),
+        )
+        # A text neither this crawl's unflushed adds nor the store know anything of is new: the
+        # store claims it in the same step as it looks.
+        if self.store.look(new, claim_unknown=self._unknown_here(url_key, fingerprint)):
+            return Verdict("new")
         # Decide on what the last refresh saw: a duplicate of a written record stays one, and a
         # text to be written is decided again under the lock when other crawls committed since.
         # Claims can end without a record, so while other crawls hold some, look again first.
@@ -245,16 +261,19 @@ class Deduplicator:
             if self.store.refresh():
                 verdict = self._decide(id, url_key, fingerprint, self.store.foreign_claims())
             if verdict.kind in ("new", "revision"):
-                claim = Claim(
-                    url_key=url_key,
-                    id=id,
-                    revision=verdict.revision,
-                    content_key=fingerprint.content_key,
-                    size=fingerprint.size,
-                    sketch=fingerprint.sketch,
-                )
-                self.store.claim(claim)
+                self.store.claim(replace(new, revision=verdict.revision))
         return verdict
+
+    def _unknown_here(self, url_key: int, fingerprint: _Fingerprint) -> bool:
+        """True when none of the unflushed adds shares the URL, the content or a band."""
+        if url_key in self._latest or fingerprint.content_key in self._contents:
+            return False
+        bands = self._bands
+        return (
+            not bands
+            or fingerprint.band_keys is None
+            or bands.keys().isdisjoint(fingerprint.band_keys.tolist())
+        )
 
     def _decide(
         self, id: str, url_key: int, fingerprint: _Fingerprint, claims: list[Claim]

@@ -91,6 +91,9 @@ class Claim:
     content_key: int
     size: int
     sketch: bytes
+    # uint32 little-endian LSH keys of the text; a store that indexes claims by band finds the
+    # claim as a near-duplicate candidate of the texts sharing one, as it will the record
+    band_keys: bytes = b""
 
 
 class DedupStore(ABC):
@@ -121,9 +124,27 @@ class DedupStore(ABC):
         the decision and the claim.
         """
 
+    def look(self, text: Claim, *, claim_unknown: bool) -> bool:
+        """Read at once what `Deduplicator.check` asks next about one text; maybe claim it.
+
+        `text` holds the URL key, content key and band keys of the text, and the claim to make
+        (revision 1) when `claim_unknown` is set and the store knows nothing of the text: no
+        written or claimed URL, no written or claimed content key, no band key shared with a
+        written document or another process's claim, and no other process inside `exclusive()`.
+        True when it claimed, which makes the text "new" (the caller checked its own unflushed
+        adds first). A remote store answers the questions that follow about this text (get_url,
+        first_with_content, candidates, get_docs; foreign_claims with the claims bearing on it)
+        from what it read here, in one round trip. This default reads nothing and claims nothing.
+        """
+        return False
+
     @abstractmethod
     def foreign_claims(self) -> list[Claim]:
-        """Return the live claims of other processes (forgetting those of ended processes)."""
+        """Return the live claims of other processes (forgetting those of ended processes).
+
+        Right after `look`, a store may return only those bearing on the looked-up text: its
+        URL, its content key or one of its band keys.
+        """
 
     @abstractmethod
     def claim(self, claim: Claim) -> None:
