@@ -117,7 +117,7 @@ class WarcSpider(scrapy.Spider):
         added = queue.push(self.locations)
         self.logger.info("Shared archive list %s: %d new archives pushed", queue.key, added)
         wait = min(_MAX_WAIT, queue.lease_ms / 1000 / 2)
-        while True:
+        while not self._closing():
             taken = queue.take()
             if taken is None:
                 if not queue.busy():
@@ -139,11 +139,27 @@ class WarcSpider(scrapy.Spider):
                     await asyncio.sleep(_DRAIN_WAIT)
             except GeneratorExit:  # the run is closing (time limit): another worker finishes it
                 renewal.stop()
-                queue.release(taken.archive)
+                self._release(queue, taken.archive)
                 raise
             renewal.stop()
             if not self._lease_lost:
                 queue.done(taken.archive)
+
+    def _closing(self) -> bool:
+        """Whether the run is closing (time limit, shutdown): no new archive is taken then.
+
+        Scrapy has no signal for it, but lets a closing run finish its callbacks. Asked only
+        between archives, when this run's pages are all through the pipelines and it has no
+        download, so the engine backs out for no other reason than closing.
+        """
+        engine = self.crawler.engine
+        return engine is None or engine.needs_backout()
+
+    def _release(self, queue: ArchiveQueue, archive: str) -> None:
+        try:
+            queue.release(archive)
+        except redis.RedisError as exc:  # its lease expires instead
+            self.logger.warning("Could not give %s back: %s", archive, exc)
 
     def _renew(self, queue: ArchiveQueue, archive: str) -> None:
         try:
