@@ -203,3 +203,22 @@ def test_redis_unreachable_at_start_reads_no_archive(tmp_path: Path) -> None:
     assert lines[0].endswith("nothing was crawled")
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "output").exists()
+
+
+def test_a_run_at_its_time_limit_leaves_the_other_archives_to_the_next(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    archives = _archives(tmp_path / "archives", 4)
+    path = ("-a", f"path={tmp_path / 'archives' / '*.warc.gz'}")
+    settings = _settings(fresh_db(redis_server, 7))
+    first = crawl("warc", tmp_path / "a", *path, settings={**settings, "CLOSESPIDER_TIMEOUT": "1"})
+    assert first.returncode == 0, first.stderr[-3000:]
+    (manifest,) = first.manifests("warc")
+    assert manifest["finish_reason"] == "closespider_timeout"
+    assert 1 <= len(manifest["archives"]) < len(archives)  # its archive finished, no other taken
+    (rest,) = workers("warc", [tmp_path / "b"], *path, settings=settings)
+    assert rest.returncode == 0, rest.stderr[-3000:]
+    assert sorted(manifest["archives"] + rest.manifests("warc")[0]["archives"]) == [
+        str(archive) for archive in archives
+    ]
+    _assert_each_page_written_once([first, rest], archives)
