@@ -200,9 +200,14 @@ class WarcSpider(scrapy.Spider):
 
     def item_written(self, item: Any) -> None:
         """Shared mode: note which run wrote a record, for `written_elsewhere`."""
-        if isinstance(item, Article) and self.queue is not None:
-            self.queue.wrote(item.id, item.run_id)
-        self.item_done()
+        try:
+            if isinstance(item, Article) and self.queue is not None:
+                self.queue.wrote(item.id, item.run_id)
+        except redis.RedisError as exc:  # only a recovery after a crash asks for it
+            self.crawler.stats.inc_value("newscrawl/warc/writer_not_noted")
+            self.logger.warning("Could not note the run that wrote %s: %s", item.id, exc)
+        finally:
+            self.item_done()
 
     def item_done(self) -> None:
         self._in_flight = max(self._in_flight - 1, 0)
