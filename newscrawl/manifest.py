@@ -90,6 +90,8 @@ def build_manifest(
             for path, records in files
             if path.exists()
         ],
+        # the archives a `warc` run read (in shared mode, those it leased)
+        "archives": list(stats.get("newscrawl/warc/archives") or []),
         "summary": summary_line(stats),
         "versions": {
             "newscrawl": __version__,

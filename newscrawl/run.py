@@ -28,7 +28,7 @@ from scrapy.exceptions import CloseSpider
 
 from newscrawl.dedup.deduplicator import Deduplicator, NearDupParams, Verdict
 from newscrawl.dedup.stores import StoreUrlError, check_store_url, open_store, sqlite_url
-from newscrawl.exporters import recover_partials, recovery_lock
+from newscrawl.exporters import LineCheck, record_problem, recover_partials, recovery_lock
 from newscrawl.items import Article
 from newscrawl.manifest import build_manifest, write_json_atomically
 from newscrawl.urls import canonicalize_url
@@ -143,6 +143,22 @@ def recorded_verdict(article: Article) -> Verdict:
     return Verdict("revision" if article.revision > 1 else "new", revision=article.revision)
 
 
+def recovery_check(spider: Spider) -> LineCheck:
+    """What a recovered line must pass: be a record, and not one the spider says another
+    worker wrote since (`written_elsewhere`, the `warc` spider's shared mode)."""
+    elsewhere = getattr(spider, "written_elsewhere", None)
+    if elsewhere is None:
+        return record_problem
+
+    def check(record: object) -> str | None:
+        problem = record_problem(record)
+        if problem is None and isinstance(record, dict):
+            problem = elsewhere(record)
+        return problem
+
+    return check
+
+
 @dataclass(frozen=True)
 class RunFile:
     """A file the run wrote, as the manifest lists it."""
@@ -205,14 +221,19 @@ class Run:
             self.crawler.stats.inc_value(f"newscrawl/{STORE_UNUSABLE}")
             logger.error("Cannot open the dedup store %s: %s", self.store_url, exc)
             raise CloseSpider(STORE_UNUSABLE) from None
-        self.recover()
+        self.recover(recovery_check(spider))
 
-    def recover(self) -> None:
-        """Promote crashed runs' `.part` files of this spider and mark their records written."""
+    def recover(self, check: LineCheck = record_problem) -> None:
+        """Promote crashed runs' `.part` files of this spider and mark their records written.
+
+        Lines `check` refuses are left out of the recovered file (in its quarantine file).
+        """
         stats = self.crawler.stats
         folder = self.output_path.parent
         with recovery_lock(folder):
-            for path, records in recover_partials(folder, on_quarantine=self.count_quarantined):
+            for path, records in recover_partials(
+                folder, check=check, on_quarantine=self.count_quarantined
+            ):
                 for record in records:
                     article = Article(**record)
                     mark_written(self.deduplicator, article, recorded_verdict(article))

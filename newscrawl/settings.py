@@ -65,6 +65,12 @@ REDIS_URL = ""
 # for another worker to fetch and parse a sitemap index that refills the queue, short enough that
 # a cron run ends within a minute of the last page.
 SHARED_IDLE_CLOSE = 60
+# The warc spider's archive leases (newscrawl.archive_queue): a killed worker's archive is taken
+# over this many seconds after its last renewal. At least 1.5 times the store's claim_ttl (120),
+# so the dead worker's claims have ended by then and the taker writes what it never confirmed.
+ARCHIVE_LEASE = 180
+# The shared archive list's name; empty: the spider's name and a digest of the expanded list.
+ARCHIVE_CRAWL = ""
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

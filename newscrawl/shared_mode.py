@@ -23,11 +23,13 @@ import warnings
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured, ScrapyDeprecationWarning
 from scrapy_redis.dupefilter import RFPDupeFilter
 
-from newscrawl.dedup.redis_store import StoreUnavailableError, connect
 from newscrawl.spiders.base import ARTICLE_META, DiscoverySpider
 
 if TYPE_CHECKING:
@@ -43,6 +45,8 @@ warnings.filterwarnings(
 
 # sysexits EX_UNAVAILABLE: a service the crawl needs is down; cron tries again next time.
 EXIT_UNAVAILABLE = 69
+# Seconds the start-up check waits for a Redis to accept the connection.
+PROBE_TIMEOUT = 5
 
 # Keys of the shared frontier; %(spider)s is the spider's name (scrapy-redis fills it in).
 QUEUE_KEY = "newscrawl:%(spider)s:requests"
@@ -59,12 +63,23 @@ def redis_urls(settings: BaseSettings) -> list[str]:
 
 
 def unreachable(settings: BaseSettings) -> str | None:
-    """One line saying which Redis does not answer, or None when all that are needed do."""
+    """One line saying which Redis does not answer, or None when all that are needed do.
+
+    One try each, without the clients' retries (~30 s of backoff, for a restart mid-crawl):
+    a Redis down at start is reported at once, and cron tries again next time.
+    """
     for url in redis_urls(settings):
+        client = redis.Redis.from_url(
+            url, socket_connect_timeout=PROBE_TIMEOUT, retry=Retry(NoBackoff(), 0)
+        )
         try:
-            connect(url).close()
-        except StoreUnavailableError as exc:
-            return f"{exc}; nothing was crawled"
+            client.ping()
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            parts = urlsplit(url)
+            where = f"{parts.hostname or 'localhost'}:{parts.port or 6379}{parts.path or '/0'}"
+            return f"Redis at {where} is unreachable ({exc}); nothing was crawled"
+        finally:
+            client.close()
     return None
 
 

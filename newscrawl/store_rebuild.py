@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newscrawl.dedup.deduplicator import Deduplicator
+from newscrawl.dedup.redis_store import RedisStore
 from newscrawl.exclusions import is_exclusion_file
 from newscrawl.exporters import parse_line
 from newscrawl.items import Article
@@ -19,11 +21,15 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
-    from newscrawl.dedup.deduplicator import Deduplicator
+    from newscrawl.dedup.deduplicator import NearDupParams
 
 # Records marked between two commits: a commit per thousand keeps memory flat and each
 # transaction short.
 FLUSH_EVERY = 1000
+
+
+class StoreInUseError(RuntimeError):
+    """The store to build already holds state: a rebuild adds to an empty store only."""
 
 
 @dataclass
@@ -64,3 +70,22 @@ def rebuild(deduplicator: Deduplicator, files: Iterable[Path]) -> RebuildReport:
                     deduplicator.flush()
     deduplicator.flush()
     return report
+
+
+def rebuild_redis(url: str, files: Iterable[Path], params: NearDupParams) -> RebuildReport:
+    """Build the Redis store `url` (a `DEDUP_STORE` URL) from `files`: the move to shared mode.
+
+    Redis has no temporary name to build under and rename: the store is built in place, so it
+    must be empty (`StoreInUseError` otherwise) and no crawl may use it meanwhile. A rebuild
+    that was interrupted is a partial store: reset its keys and run it again.
+    """
+    store = RedisStore(url)
+    if next(iter(store.keys()), None) is not None:
+        where = store.where
+        store.close()
+        raise StoreInUseError(f"{where} holds a store already; reset it first")
+    deduplicator = Deduplicator(store, params)
+    try:
+        return rebuild(deduplicator, files)
+    finally:
+        deduplicator.close()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections import Counter
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy import Request
@@ -13,45 +11,18 @@ from scrapy import Request
 from devtools.redis_server import free_port
 from newscrawl.shared_mode import EXIT_UNAVAILABLE, LastmodDupeFilter
 from newscrawl.spiders.base import ARTICLE_META
-from tests.crawling import PROJECT_DIR, CrawlResult, crawl, crawl_command
+from tests.crawling import crawl
+from tests.sharing import fresh_db, workers
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from devtools.redis_server import RedisServer
     from tests.mocksite.server import MockWireSite
 
 # One request at a time, one a second: the first worker cannot take the whole site before the
 # second one has started.
 SLOW = {"CONCURRENT_REQUESTS": "1", "DOWNLOAD_DELAY": "1", "RANDOMIZE_DOWNLOAD_DELAY": "False"}
-
-
-def fresh_db(server: RedisServer, db: int) -> str:
-    """The URL of an emptied database of the test server: a test's frontier starts empty."""
-    client = server.client()
-    client.execute_command("SELECT", db)
-    client.flushdb()
-    client.close()
-    return f"{server.url.rsplit('/', 1)[0]}/{db}"
-
-
-def workers(
-    spider: str, folders: list[Path], *args: str, settings: dict[str, str]
-) -> list[CrawlResult]:
-    """Run one crawl per folder at the same time and wait for all of them."""
-    running = [
-        subprocess.Popen(
-            crawl_command("crawl", spider, folder, *args, settings=settings),
-            cwd=PROJECT_DIR,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for folder in folders
-    ]
-    results = []
-    for process, folder in zip(running, folders, strict=True):
-        stdout, stderr = process.communicate(timeout=180)
-        results.append(CrawlResult(process.returncode, stdout, stderr, folder / "output"))
-    return results
 
 
 def test_two_workers_write_each_article_once(
