@@ -37,6 +37,7 @@ import numpy as np
 
 from newscrawl.dates import epoch_seconds
 from newscrawl.dedup.fingerprints import (
+    FINGERPRINT_VERSION,
     band_keys,
     estimate_containment,
     estimate_jaccard,
@@ -108,7 +109,7 @@ class NearDupParams:
     def fingerprint_key(self) -> str:
         """The parameters stored fingerprints depend on, as the store records them."""
         return (
-            f"oph-v1 num_perm={self.num_perm} bands={self.bands} rows={self.rows} "
+            f"{FINGERPRINT_VERSION} num_perm={self.num_perm} bands={self.bands} rows={self.rows} "
             f"shingle_size={self.shingle_size}"
         )
 

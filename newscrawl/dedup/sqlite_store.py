@@ -349,7 +349,8 @@ class SQLiteStore(DedupStore):
             if stored[key] != value:
                 raise StoreMismatchError(
                     f"{self.path} was built with {key} {stored[key]!r}, not {value!r}: "
-                    "use another store path or remove this file"
+                    "use another store path, or move this file away and rebuild it from the "
+                    "written files with `scrapy rebuildstore`"
                 )
 
     def refresh(self) -> bool:
