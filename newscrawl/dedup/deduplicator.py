@@ -27,6 +27,7 @@ it; a claim ends with the flush of its record, with `close`, or with its process
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections import Counter
@@ -139,6 +140,7 @@ def _key(digest: bytes) -> int:
     return int.from_bytes(digest[:8], "big") >> 1
 
 
+@functools.lru_cache(maxsize=_FINGERPRINT_CACHE)  # `add` follows the `check` of the same URL
 def _url_key(canonical_url: str) -> int:
     return _key(hashlib.blake2b(canonical_url.encode("utf-8"), digest_size=16).digest())
 

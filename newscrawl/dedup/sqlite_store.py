@@ -335,6 +335,7 @@ class SQLiteStore(DedupStore):
         self._wake = threading.Condition(self._lock)
         self._claiming = False  # a claim transaction is open (the write lock is held)
         self._waiting = False  # ... and left for the committer thread to commit
+        self._current = False  # ... and refresh() looked since it was opened
         self._committed_at = 0.0  # time.monotonic() of the last claim commit
         self._committer: threading.Thread | None = None
         self._closed = False
@@ -376,9 +377,12 @@ class SQLiteStore(DedupStore):
                 )
 
     def refresh(self) -> bool:
-        # data_version changes when another connection commits, never for our own commits
         with self._lock:
+            if self._current:  # looked since this process took the write lock: nothing changed
+                return False
+            # data_version changes when another connection commits, never for our own commits
             (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+            self._current = self._claiming
         if version == self._version:
             return False
         self._version = version
@@ -390,7 +394,7 @@ class SQLiteStore(DedupStore):
         with self._lock:
             if not self._claiming:
                 self._conn.execute("BEGIN IMMEDIATE")
-                self._claiming = True
+                self._claiming, self._current = True, False
             try:
                 yield
             except BaseException:
@@ -410,7 +414,7 @@ class SQLiteStore(DedupStore):
     def _end_claims(self) -> None:
         """Commit the open claim transaction, if any (rolled back when the commit fails)."""
         if self._claiming:
-            self._claiming = self._waiting = False
+            self._claiming = self._waiting = self._current = False
             self._committed_at = time.monotonic()
             _commit(self._conn)
 
