@@ -82,7 +82,7 @@ def extract(
         return None
     rules = rules or CleanupRules()
     metadata = PageMetadata.read(tree)
-    dateline_element = find_dateline_element(tree)
+    dateline_element = find_dateline_element(tree, html)
     for element in FURNITURE_XPATH(tree):
         element.drop_tree()
     fired: list[str] = []

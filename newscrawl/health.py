@@ -9,7 +9,8 @@ from typing import Any
 # Finish reasons of a crawl that ended as planned: ran out of work, or hit its time limit.
 GOOD_FINISH_REASONS = ("finished", "closespider_timeout")
 
-# Exit codes of `scrapy crawl` / `scrapy cronrun`: 0 healthy, then these.
+# Exit codes of `scrapy crawl` / `scrapy cronrun` (and `scrapy sources --check`, whose 1 means a
+# source is broken): 0 healthy, then these.
 EXIT_UNHEALTHY = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; cron will simply try again later

@@ -62,7 +62,7 @@ class Stage:
         return ArticleDropped(reason, detail, article)
 
 
-def _reference_date(article: Article) -> datetime | None:
+def reference_date(article: Article) -> datetime | None:
     """Publication date, else modification date, else crawl time: what dates a dateline."""
     for value in (article.published, article.modified, article.crawled_at):
         moment = parse_datetime(value)
@@ -77,7 +77,7 @@ class DatelinePipeline(Stage):
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        reference = _reference_date(item)
+        reference = reference_date(item)
         reading = read_dateline(
             item.text,
             reference.date() if reference else None,

@@ -38,6 +38,7 @@ class _SiteServer(ThreadingHTTPServer):
         self.base = f"http://127.0.0.1:{self.server_address[1]}"
         self.hits: list[str] = []
         self.hits_lock = threading.Lock()
+        self.moved: dict[str, str | None] = {}  # request target -> redirect target, or None: 404
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -53,6 +54,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         with self.server.hits_lock:
             self.server.hits.append(self.path)
+            moved = self.server.moved.get(self.path, "")
+        if moved is None:
+            self._send(404, "text/html; charset=utf-8", NOT_FOUND, [], send_body)
+            return
+        if moved:
+            location = [("Location", self.server.base + moved)]
+            self._send(301, "text/html; charset=utf-8", b"", location, send_body)
+            return
         response = self.server.site.resolve(self.path, self.server.base)
         if response is None:
             self._send(404, "text/html; charset=utf-8", NOT_FOUND, [], send_body)
@@ -166,6 +175,13 @@ class MockWireSite:
         galleries, section fronts, binary, empty and navigation-only pages).
         """
         return self._sites[service].article_paths()
+
+    def move(self, service: str, target: str, to: str | None = None) -> None:
+        """Make a document or page "moved": answer 404 from now on, or a 301 to `to` (a path on
+        the same site), as a site does after a redesign. `target` is the path with its query."""
+        server = self._server(service)
+        with server.hits_lock:
+            server.moved[target] = to
 
     def touch(self, service: str, path: str, lastmod: str) -> None:
         """Update one page: new sitemap lastmod, feed pubDate/updated, Last-Modified, and an
