@@ -8,12 +8,13 @@ Scale: `--docs` synthetic documents of 400-800 words (Zipf-distributed pseudo-wo
 copies, 2 % exact copies, 1 % unchanged re-crawls, 0.5 % revisions) through the full pipeline
 path against a fresh SQLite store: `check`, `add` for what drop mode writes, `flush` every
 `--flush-every` documents (50, the pipeline's OUTPUT_SYNC_EVERY; 1000 measured the same).
-Documents are generated in chunks beforehand and only the dedup calls are timed. Prints
-documents/s (wall clock, and per CPU second, which other processes on the machine cannot
-inflate), bytes on disk per document, peak memory (ru_maxrss) and the throughput of the last
-100,000 documents relative to the first 100,000. Targets: >= 3,000 documents/s, <= 1 KB per
-document, last/first >= 0.8, peak memory < 500 MB. The full million takes about six minutes on
-one core (4.5 of them dedup work, 1.5 document generation).
+Documents are generated in chunks beforehand and only the dedup calls are timed; the generation
+time is printed apart. Dedup runs on one core, so documents per CPU second is the throughput per
+core, and the figure other processes on a shared machine cannot lower much; wall-clock documents/s
+is printed too. Also: bytes on disk per document, peak memory (ru_maxrss) and the CPU time of the
+first 100,000 documents relative to the last 100,000 (1.0: the store does not slow down as it
+grows). Targets: >= 5,000 documents per CPU second, <= 1 KB per document, last/first >= 0.9,
+peak memory < 500 MB.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ CHUNK = 2_000  # documents generated ahead of each timed stretch
 WINDOW = 100_000  # first/last stretch compared for the flatness ratio
 WINDOW_CHUNKS = WINDOW // CHUNK
 VOCABULARY = 50_000
+POOL = 1 << 20  # words drawn at once
 SYLLABLES = [c + v for c in "bcdfghjklmnprstvwz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
 
 
@@ -81,6 +83,24 @@ def accuracy(seed: int) -> bool:
     return passed
 
 
+def alias_table(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Walker's alias table: draw k uniformly, keep it with probability `keep[k]`, else take
+    `alias[k]`. Exact like `searchsorted` on the CDF, but O(1) per draw: a binary search over
+    50,000 words cost more than the dedup work it feeds."""
+    scaled = weights * (len(weights) / weights.sum())
+    keep = np.ones(len(weights))
+    alias = np.arange(len(weights))
+    small = [i for i, w in enumerate(scaled) if w < 1.0]
+    large = [i for i, w in enumerate(scaled) if w >= 1.0]
+    while small and large:
+        low, high = small.pop(), large[-1]
+        keep[low], alias[low] = scaled[low], high
+        scaled[high] -= 1.0 - scaled[low]
+        if scaled[high] < 1.0:
+            small.append(large.pop())
+    return keep, alias
+
+
 class SyntheticStream:
     """Realistic-length documents with a realistic share of copies and re-crawls."""
 
@@ -91,10 +111,12 @@ class SyntheticStream:
         while len(words) < VOCABULARY:
             size = self.random.choice((1, 2, 2, 3, 3, 4))
             words.add("".join(self.random.choices(SYLLABLES, k=size)))
-        self.vocabulary = np.array(sorted(words))
+        # an object array: indexing it hands out the same str objects, creating none
+        self.vocabulary = np.array(sorted(words), dtype=object)
         ranks = np.arange(1, VOCABULARY + 1)
-        weights = 1.0 / (ranks + 2.7)  # Zipf-Mandelbrot, like word frequencies in news text
-        self.cdf = np.cumsum(weights / weights.sum())
+        # Zipf-Mandelbrot, like word frequencies in news text
+        self.keep, self.alias = alias_table(1.0 / (ranks + 2.7))
+        self.pool: list[str] = []  # words drawn ahead, in batches
         self.recent: list[tuple[str, str]] = []  # (url, text) of recent originals
         self.count = 0
         self.total = total
@@ -103,8 +125,13 @@ class SyntheticStream:
         self.injected = {"near": 0, "exact": 0, "unchanged": 0, "revision": 0}
 
     def _words(self, n: int) -> list[str]:
-        picks = np.searchsorted(self.cdf, self.rng.random(n))
-        return self.vocabulary[np.minimum(picks, VOCABULARY - 1)].tolist()
+        if len(self.pool) < n:
+            picks = self.rng.integers(0, VOCABULARY, POOL)
+            picks = np.where(self.rng.random(POOL) < self.keep[picks], picks, self.alias[picks])
+            self.pool = self.vocabulary[picks].tolist() + self.pool
+        words = self.pool[-n:]
+        del self.pool[-n:]
+        return words
 
     def _text(self, words: list[str]) -> str:
         # paragraphs of ~60 words separated by "\n", like a record's text
@@ -174,11 +201,12 @@ def scale(total: int, flush_every: int, days: float, seed: int, store_dir: Path)
     timings: list[float] = []  # wall-clock seconds of dedup work per chunk
     cpu_timings: list[float] = []  # CPU seconds of the same: what other processes cannot inflate
     done = 0
-    generation = 0.0
+    generation = generation_cpu = 0.0
     while done < total:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         docs = stream.chunk(min(CHUNK, total - done))
         generation += time.perf_counter() - started
+        generation_cpu += time.process_time() - cpu_started
         started, cpu_started = time.perf_counter(), time.process_time()
         for url, text, written_at in docs:
             record_id = url_id(url)
@@ -222,10 +250,13 @@ def scale(total: int, flush_every: int, days: float, seed: int, store_dir: Path)
     reopened.close()
     print(f"   verdicts: {kinds}")
     print(f"   injected: {stream.injected}")
-    print(f"   dedup time {elapsed:,.1f} s (document generation {generation:,.1f} s, not counted)")
-    rate = total / elapsed
-    print(f"   throughput:       {rate:>10,.0f} documents/s   (target >= 3,000)")
-    print(f"   CPU throughput:   {total / cpu:>10,.0f} documents per CPU second")
+    print(
+        f"   dedup work {cpu:,.1f} CPU s, {elapsed:,.1f} s wall clock (document generation, "
+        f"not counted: {generation_cpu:,.1f} CPU s, {generation:,.1f} s wall clock)"
+    )
+    rate, cpu_rate = total / elapsed, total / cpu
+    print(f"   throughput:       {cpu_rate:>10,.0f} documents per CPU second (target >= 5,000)")
+    print(f"   wall clock:       {rate:>10,.0f} documents/s (other processes on the machine count)")
     print(f"   disk:             {size / total:>10,.0f} bytes/document (target <= 1,024)")
     tables = table_bytes(path)
     for name in ("docs", "urls", "contents"):
@@ -233,12 +264,12 @@ def scale(total: int, flush_every: int, days: float, seed: int, store_dir: Path)
     print(f"   peak memory:      {peak_mb:>10,.0f} MB (target < 500)")
     if ratio is not None and cpu_ratio is not None:
         print(
-            f"   last/first 100k:  {cpu_ratio:>10.2f} in CPU time (target >= 0.8); "
+            f"   last/first 100k:  {cpu_ratio:>10.2f} in CPU time (target >= 0.9); "
             f"{ratio:.2f} wall clock, where other processes on the machine count too"
         )
     print(f"   a new run on this store: first check after {startup:.1f} s (band index load)")
-    flat = cpu_ratio is None or cpu_ratio >= 0.8
-    return rate >= 3000 and size / total <= 1024 and peak_mb < 500 and flat
+    flat = cpu_ratio is None or cpu_ratio >= 0.9
+    return cpu_rate >= 5000 and size / total <= 1024 and peak_mb < 500 and flat
 
 
 def main() -> int:

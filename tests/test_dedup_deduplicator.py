@@ -221,3 +221,13 @@ def test_store_refuses_other_fingerprint_params(tmp_path: Path) -> None:
     Deduplicator(SQLiteStore(path), NearDupParams(threshold=0.7, window_days=30)).close()
     with pytest.raises(StoreMismatchError, match="bands=20"):
         Deduplicator(SQLiteStore(path), NearDupParams(bands=20))
+
+
+def test_store_of_an_older_fingerprint_scheme_is_refused(tmp_path: Path) -> None:
+    # a store written before the rensa MinHash: its band keys and sketches would never match
+    path = tmp_path / "dedup.sqlite"
+    older = SQLiteStore(path)
+    older.bind("oph-v1 num_perm=128 bands=16 rows=2 shingle_size=5")
+    older.close()
+    with pytest.raises(StoreMismatchError, match=r"oph-v1.*scrapy rebuildstore"):
+        Deduplicator(SQLiteStore(path))

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from contextlib import closing
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from newscrawl.dedup import (
     StoreCorruptError,
     sqlite_store,
 )
+from newscrawl.dedup.store import Claim
 from newscrawl.urls import url_id
 
 if TYPE_CHECKING:
@@ -147,6 +149,66 @@ def test_claims_of_another_crawl_count_until_it_ends(tmp_path: Path) -> None:
     first.close()  # never written: the claim ends
     assert write(second, "https://paper.example/3", copy_of(STORIES[0])) == "new"
     second.close()
+
+
+class _CountsCommits:
+    """An sqlite3 connection that counts its COMMITs."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self.commits = 0
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        self.commits += sql == "COMMIT"
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._conn, name)
+
+
+def test_claims_in_quick_succession_are_committed_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_GROUP_COMMIT", 0.5)
+    path = tmp_path / "dedup.sqlite"
+    mine, other = SQLiteStore(path), SQLiteStore(path)
+    for store in (mine, other):
+        store.bind("params")
+    mine._conn = counting = _CountsCommits(mine._conn)  # type: ignore[assignment]
+    for key in range(1, 21):
+        with mine.exclusive():
+            mine.claim(Claim(key, f"id{key}", 1, 1000 + key, 10, b"\1" * 128))
+    assert counting.commits == 1  # a lone claim commits at once; the next 19 wait together
+    other.refresh()
+    assert [c.url_key for c in other.foreign_claims()] == [1]  # only committed ones are read
+    started = time.monotonic()
+    with other.exclusive():  # where a crawl decides to write: after the 19 are committed
+        assert other.refresh()
+        assert sorted(c.url_key for c in other.foreign_claims()) == list(range(1, 21))
+    assert time.monotonic() - started < 5
+    assert counting.commits == 2
+    mine.close()
+    other.close()
+
+
+def test_a_flush_commits_the_waiting_claims_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_GROUP_COMMIT", 60.0)  # the committer thread never runs
+    path = tmp_path / "dedup.sqlite"
+    d = Deduplicator(SQLiteStore(path))
+    for i, text in enumerate(STORIES[:5]):
+        assert write(d, f"https://wire.example/{i}", text) == "new"
+    d.flush()
+    with closing(sqlite3.connect(path, timeout=0.1)) as other:
+        assert other.execute("SELECT COUNT(*) FROM urls").fetchone() == (5,)
+        assert other.execute("SELECT COUNT(*) FROM claims").fetchone() == (0,)
+    _assert_write_lock_free(path)
+    assert write(d, "https://wire.example/5", STORIES[5]) == "new"  # waits: close ends it
+    d.close()
+    _assert_write_lock_free(path)
+    with closing(sqlite3.connect(path)) as other:
+        assert other.execute("SELECT COUNT(*) FROM claims").fetchone() == (0,)
 
 
 def _claim_by(path: Path, pid: int) -> None:

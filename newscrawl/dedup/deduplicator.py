@@ -29,6 +29,7 @@ round trip and claims a text nobody knows of in the same step.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections import Counter
@@ -39,6 +40,7 @@ import numpy as np
 
 from newscrawl.dates import epoch_seconds
 from newscrawl.dedup.fingerprints import (
+    FINGERPRINT_VERSION,
     band_keys,
     estimate_containment,
     estimate_jaccard,
@@ -110,7 +112,7 @@ class NearDupParams:
     def fingerprint_key(self) -> str:
         """The parameters stored fingerprints depend on, as the store records them."""
         return (
-            f"oph-v1 num_perm={self.num_perm} bands={self.bands} rows={self.rows} "
+            f"{FINGERPRINT_VERSION} num_perm={self.num_perm} bands={self.bands} rows={self.rows} "
             f"shingle_size={self.shingle_size}"
         )
 
@@ -140,6 +142,7 @@ def _key(digest: bytes) -> int:
     return int.from_bytes(digest[:8], "big") >> 1
 
 
+@functools.lru_cache(maxsize=_FINGERPRINT_CACHE)  # `add` follows the `check` of the same URL
 def _url_key(canonical_url: str) -> int:
     return _key(hashlib.blake2b(canonical_url.encode("utf-8"), digest_size=16).digest())
 

@@ -29,6 +29,14 @@ after making sure nothing was committed since it decided (else it decides again 
 so when two crawls find one story at once the second sees the first's claim. A claim belongs to
 a process id and ends with it (or after `_CLAIM_TTL`): a killed crawl blocks nothing for long.
 
+Group commit: a claim made within `_GROUP_COMMIT` of the previous commit leaves its transaction
+open, still holding the write lock, and the claims that follow join it; a thread commits them
+when the interval is over (or the flush or `close` does, whichever comes first). A lone claim
+commits at once, as before. Other processes read only committed claims, but a process decides
+to write only under the write lock, so it waits for the commit and then sees every claim, as
+before; the wait is at most `_GROUP_COMMIT`. A commit per claim cost ~40 µs, a fifth of the
+check-and-add of a new text, at thousands of new texts per second.
+
 Durability: flushes commit with `synchronous=FULL` (a flushed record survives power loss, as
 `Deduplicator.flush` promises); claims commit with `synchronous=NORMAL` (no fsync: losing a claim
 in a power cut only lets the story be decided again).
@@ -37,10 +45,12 @@ in a power cut only lets the story be decided again).
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import os
 import secrets
 import sqlite3
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -59,6 +69,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
 
     from newscrawl.dedup.store import StoredRecord
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
 
@@ -108,6 +120,8 @@ WHERE excluded.revision >= urls.revision
 _CLAIM_TTL = 3600
 # How long a process found alive stays trusted before its id is probed again.
 _ALIVE_CACHE = 1.0
+# Claims within this many seconds of the previous commit are committed together (see above).
+_GROUP_COMMIT = 0.005
 
 
 def _is_zombie(pid: int) -> bool:
@@ -316,6 +330,15 @@ class SQLiteStore(DedupStore):
         self._alive: dict[str, float] = {}  # owner -> when it was last found alive
         self._claims: list[tuple] = []  # other processes' claims as of the last refresh
         self._claims_stale = True
+        # Group commit: the committer thread shares the connection, so every use holds the lock.
+        self._lock = threading.RLock()
+        self._wake = threading.Condition(self._lock)
+        self._claiming = False  # a claim transaction is open (the write lock is held)
+        self._waiting = False  # ... and left for the committer thread to commit
+        self._current = False  # ... and refresh() looked since it was opened
+        self._committed_at = 0.0  # time.monotonic() of the last claim commit
+        self._committer: threading.Thread | None = None
+        self._closed = False
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._conn)
@@ -339,7 +362,7 @@ class SQLiteStore(DedupStore):
 
     def bind(self, fingerprint_params: str) -> None:
         wanted = {"schema": SCHEMA_VERSION, "fingerprints": fingerprint_params}
-        with self._reporting_damage(), self._transaction():
+        with self._lock, self._reporting_damage(), self._transaction():
             for key, value in wanted.items():
                 self._conn.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value)
@@ -349,22 +372,73 @@ class SQLiteStore(DedupStore):
             if stored[key] != value:
                 raise StoreMismatchError(
                     f"{self.path} was built with {key} {stored[key]!r}, not {value!r}: "
-                    "use another store path or remove this file"
+                    "use another store path, or move this file away and rebuild it from the "
+                    "written files with `scrapy rebuildstore`"
                 )
 
     def refresh(self) -> bool:
-        # data_version changes when another connection commits, never for our own commits
-        (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+        with self._lock:
+            if self._current:  # looked since this process took the write lock: nothing changed
+                return False
+            # data_version changes when another connection commits, never for our own commits
+            (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+            self._current = self._claiming
         if version == self._version:
             return False
         self._version = version
         self._claims_stale = self._index_stale = True
         return True
 
-    def exclusive(self) -> _Transaction:
-        return self._transaction()
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._lock:
+            if not self._claiming:
+                self._conn.execute("BEGIN IMMEDIATE")
+                self._claiming, self._current = True, False
+            try:
+                yield
+            except BaseException:
+                self._end_claims()  # the failed statement undid itself; keep the earlier claims
+                raise
+            if time.monotonic() - self._committed_at >= _GROUP_COMMIT:
+                self._end_claims()
+            elif not self._waiting:
+                self._waiting = True
+                if self._committer is None:
+                    self._committer = threading.Thread(
+                        target=self._commit_late, name="dedup-group-commit", daemon=True
+                    )
+                    self._committer.start()
+                self._wake.notify()
+
+    def _end_claims(self) -> None:
+        """Commit the open claim transaction, if any (rolled back when the commit fails)."""
+        if self._claiming:
+            self._claiming = self._waiting = self._current = False
+            self._committed_at = time.monotonic()
+            _commit(self._conn)
+
+    def _commit_late(self) -> None:
+        """The committer thread: commit a waiting claim transaction once `_GROUP_COMMIT` is up."""
+        with self._lock:
+            while not self._closed:
+                if not self._waiting:
+                    self._wake.wait()
+                    continue
+                delay = self._committed_at + _GROUP_COMMIT - time.monotonic()
+                if delay > 0:
+                    self._wake.wait(delay)
+                    continue
+                try:
+                    self._end_claims()
+                except sqlite3.Error as exc:  # lost claims only let their stories be decided again
+                    logger.warning("%s: claims not committed: %s", self.path, exc)
 
     def foreign_claims(self) -> list[Claim]:
+        with self._lock:
+            return self._foreign_claims()
+
+    def _foreign_claims(self) -> list[Claim]:
         if self._claims_stale:
             self._claims = self._conn.execute(
                 "SELECT owner, created, url_key, id, revision, content_key, size, sketch "
@@ -416,36 +490,40 @@ class SQLiteStore(DedupStore):
         )
 
     def get_url(self, url_key: int) -> UrlState | None:
-        row = self._conn.execute(
-            "SELECT u.id, u.content_key, u.revision, u.lastmod, u.written_at, d.size, d.sketch "
-            "FROM urls u LEFT JOIN docs d ON d.doc = u.doc WHERE u.url_key = ?",
-            (url_key,),
-        ).fetchone()
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT u.id, u.content_key, u.revision, u.lastmod, u.written_at, d.size, d.sketch "
+                "FROM urls u LEFT JOIN docs d ON d.doc = u.doc WHERE u.url_key = ?",
+                (url_key,),
+            ).fetchone()
         if row is None:
             return None
         id_, content_key, revision, lastmod, written_at, size, sketch = row
         return UrlState(id_, content_key, revision, lastmod, written_at, size or 0, sketch)
 
     def first_with_content(self, content_key: int) -> str | None:
-        row = self._conn.execute(
-            "SELECT u.id FROM contents c JOIN urls u ON u.url_key = c.url_key "
-            "WHERE c.content_key = ?",
-            (content_key,),
-        ).fetchone()
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT u.id FROM contents c JOIN urls u ON u.url_key = c.url_key "
+                "WHERE c.content_key = ?",
+                (content_key,),
+            ).fetchone()
         return None if row is None else row[0]
 
     def candidates(self, band_keys: np.ndarray) -> list[int]:
-        return self._synced_index().lookup(band_keys)
+        with self._lock:
+            return self._synced_index().lookup(band_keys)
 
     def get_docs(self, docs: Sequence[int]) -> list[DocEntry]:
         if not docs:
             return []
-        rows = self._conn.execute(
-            "SELECT d.doc, u.id, d.size, d.sketch "
-            "FROM docs d JOIN urls u ON u.url_key = d.url_key "
-            f"WHERE d.doc IN ({','.join('?' * len(docs))})",
-            list(docs),
-        ).fetchall()
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT d.doc, u.id, d.size, d.sketch "
+                "FROM docs d JOIN urls u ON u.url_key = d.url_key "
+                f"WHERE d.doc IN ({','.join('?' * len(docs))})",
+                list(docs),
+            ).fetchall()
         return [DocEntry(*row) for row in rows]
 
     def write(
@@ -455,13 +533,15 @@ class SQLiteStore(DedupStore):
         *,
         expire_before: int,
     ) -> None:
-        conn = self._conn
-        conn.execute("PRAGMA synchronous=FULL")
-        try:
-            self._write(records, lastmods, expire_before)
-        finally:
-            conn.execute("PRAGMA synchronous=NORMAL")
-        self._index_stale = True  # our own commits do not change data_version
+        with self._lock:
+            self._end_claims()
+            conn = self._conn
+            conn.execute("PRAGMA synchronous=FULL")
+            try:
+                self._write(records, lastmods, expire_before)
+            finally:
+                conn.execute("PRAGMA synchronous=NORMAL")
+            self._index_stale = True  # our own commits do not change data_version
 
     def _write(
         self, records: Sequence[StoredRecord], lastmods: Mapping[int, int], expire_before: int
@@ -548,9 +628,15 @@ class SQLiteStore(DedupStore):
         return index
 
     def close(self) -> None:
-        self._conn.execute("DELETE FROM claims WHERE owner = ?", (self._owner,))
-        self._conn.close()
-        self._index = None
+        with self._lock:
+            self._closed = True
+            self._wake.notify()
+            self._end_claims()
+            self._conn.execute("DELETE FROM claims WHERE owner = ?", (self._owner,))
+            self._conn.close()
+            self._index = None
+        if self._committer is not None:
+            self._committer.join()
 
 
 class _Transaction:
@@ -569,15 +655,21 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
         if exc_type is None:
-            try:
-                self._conn.execute("COMMIT")
-            except sqlite3.Error:
-                self._rollback()
-                raise
-            return
-        self._rollback()
+            _commit(self._conn)
+        else:
+            _roll_back(self._conn)
 
-    def _rollback(self) -> None:
-        # SQLite rolls some failed transactions back itself; a ROLLBACK then has nothing to end.
-        if self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
+
+def _commit(conn: sqlite3.Connection) -> None:
+    """COMMIT, or ROLLBACK and raise when the COMMIT fails."""
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        _roll_back(conn)
+        raise
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    # SQLite rolls some failed transactions back itself; a ROLLBACK then has nothing to end.
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
