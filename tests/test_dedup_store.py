@@ -388,3 +388,22 @@ def test_a_damaged_store_is_one_clear_error_naming_the_file(tmp_path: Path) -> N
         handle.write(b"\xff" * 4096)  # a page of the tables overwritten
     with pytest.raises(StoreCorruptError, match=r"truncated\.sqlite"):
         Deduplicator(SQLiteStore(truncated))
+
+
+def _open_at_once(path: str, barrier: Barrier) -> None:
+    barrier.wait()
+    SQLiteStore(path).close()
+
+
+def test_processes_opening_a_new_store_together_all_open_it(tmp_path: Path) -> None:
+    """Two spiders' first cron runs on a fresh output folder create the store at once."""
+    context = multiprocessing.get_context("fork")
+    for attempt in range(10):
+        path = str(tmp_path / f"new{attempt}.sqlite")
+        barrier = context.Barrier(6)
+        openers = [context.Process(target=_open_at_once, args=(path, barrier)) for _ in range(6)]
+        for opener in openers:
+            opener.start()
+        for opener in openers:
+            opener.join(60)
+        assert [opener.exitcode for opener in openers] == [0] * 6

@@ -11,6 +11,7 @@ import pytest
 
 from devtools.warcgen import build_warc
 from newscrawl.dedup.deduplicator import NearDupParams
+from newscrawl.health import EXIT_USAGE
 from newscrawl.store_rebuild import StoreInUseError, rebuild_redis, run_files
 from tests.crawling import PROJECT_DIR, TEST_SETTINGS, crawl
 from tests.sharing import fresh_db
@@ -21,11 +22,11 @@ if TYPE_CHECKING:
     from devtools.redis_server import RedisServer
 
 
-def _rebuild_sqlite(workdir: Path) -> subprocess.CompletedProcess[str]:
+def _rebuild(workdir: Path, store: str | None = None) -> subprocess.CompletedProcess[str]:
     settings = {
         **TEST_SETTINGS,
         "OUTPUT_DIR": str(workdir / "output"),
-        "DEDUP_STORE": f"sqlite:///{workdir / 'dedup.sqlite'}",
+        "DEDUP_STORE": store or f"sqlite:///{workdir / 'dedup.sqlite'}",
         "LOCK_DIR": str(workdir / "locks"),
     }
     argv = [sys.executable, "-m", "scrapy", "rebuildstore"]
@@ -49,9 +50,12 @@ def test_the_store_moves_to_redis_and_back_through_the_files(
     assert written > 0
 
     url = fresh_db(redis_server, 6)
-    report = rebuild_redis(url, run_files(tmp_path / "output"), NearDupParams())
-    assert (report.files, report.records) == (1, written)
-    with pytest.raises(StoreInUseError):  # never over a store in use
+    moved = _rebuild(tmp_path, url)
+    assert moved.returncode == 0, moved.stderr
+    assert f"from {written} records in 1 files" in moved.stderr
+    refused = _rebuild(tmp_path, url)  # never over a store in use
+    assert refused.returncode == EXIT_USAGE and "holds a store already" in refused.stderr
+    with pytest.raises(StoreInUseError):
         rebuild_redis(url, run_files(tmp_path / "output"), NearDupParams())
     shared = {"REDIS_URL": url, "DEDUP_STORE": url, "EXTRACT_WORKERS": "1"}
     on_redis = crawl("warc", tmp_path / "host", *path, settings=shared)
@@ -65,7 +69,7 @@ def test_the_store_moves_to_redis_and_back_through_the_files(
 
     # and back: the SQLite store rebuilt from the files (here all on one host) knows them all
     (tmp_path / "dedup.sqlite").unlink()
-    rebuilt = _rebuild_sqlite(tmp_path)
+    rebuilt = _rebuild(tmp_path)
     assert rebuilt.returncode == 0, rebuilt.stderr
     again = crawl("warc", tmp_path, *path, settings={"EXTRACT_WORKERS": "1"})
     assert again.returncode == 0, again.stderr[-3000:]

@@ -22,7 +22,7 @@ from newscrawl.dedup.deduplicator import Deduplicator
 from newscrawl.dedup.sqlite_store import SQLiteStore
 from newscrawl.health import EXIT_USAGE
 from newscrawl.run import near_dup_params, store_url
-from newscrawl.store_rebuild import rebuild, run_files
+from newscrawl.store_rebuild import StoreInUseError, rebuild, rebuild_redis, run_files
 
 if TYPE_CHECKING:
     import argparse
@@ -67,6 +67,10 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         if args:
             raise UsageError("rebuildstore takes no arguments", print_help=False)
+        url = store_url(self.settings)
+        if urlsplit(url).scheme in ("redis", "rediss"):
+            self.rebuild_redis(url)
+            return
         store = store_path(self.settings)
         problem = self.refusal(store)
         if problem:
@@ -87,6 +91,32 @@ class Command(ScrapyCommand):
         os.replace(building, store)
         print(
             f"newscrawl: rebuilt {store} from {report.records} records in {report.files} files"
+            f" ({report.rejected} lines that are no valid record left out)",
+            file=sys.stderr,
+        )
+
+    def rebuild_redis(self, url: str) -> None:
+        """Build an empty Redis store in place: the move from the single-machine store."""
+        assert self.settings is not None
+        held = held_locks(Path(self.settings.get("LOCK_DIR")))
+        if held:
+            print(
+                f"newscrawl: rebuildstore: a cron run is active (it holds {held[0]})",
+                file=sys.stderr,
+            )
+            self.exitcode = EXIT_USAGE
+            return
+        files = run_files(Path(self.settings.get("OUTPUT_DIR")))
+        try:
+            report = rebuild_redis(url, files, near_dup_params(self.settings))
+        except StoreInUseError as exc:
+            print(f"newscrawl: rebuildstore: {exc}", file=sys.stderr)
+            self.exitcode = EXIT_USAGE
+            return
+        parts = urlsplit(url)
+        where = f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}{parts.path}"
+        print(
+            f"newscrawl: rebuilt {where} from {report.records} records in {report.files} files"
             f" ({report.rejected} lines that are no valid record left out)",
             file=sys.stderr,
         )

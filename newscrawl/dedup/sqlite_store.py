@@ -310,7 +310,7 @@ class SQLiteStore(DedupStore):
             self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
         )
         with self._reporting_damage():
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            _enter_wal(self._conn, busy_timeout)
             self._conn.execute("PRAGMA synchronous=NORMAL")  # FULL for flushes, see write()
             # Checkpoint every ~128 MB of WAL rather than 4 MB: pages rewritten between two
             # checkpoints are copied into the database once. Every new text's claim is a commit
@@ -673,3 +673,21 @@ def _roll_back(conn: sqlite3.Connection) -> None:
     # SQLite rolls some failed transactions back itself; a ROLLBACK then has nothing to end.
     if conn.in_transaction:
         conn.execute("ROLLBACK")
+
+
+def _enter_wal(conn: sqlite3.Connection, busy_timeout: float) -> None:
+    """Switch a connection's database to WAL, waiting up to `busy_timeout` for other openers.
+
+    Written out because SQLite answers "database is locked" at once, without its busy handler,
+    when two processes open a new database together and both ask for WAL (two spiders' first
+    cron runs on a fresh output folder).
+    """
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
