@@ -244,7 +244,21 @@ SIGNOFF_START_RE = re.compile(rf"\(?{_ROLE}\b", re.I)
 # A sign-off glued to the end of the last paragraph: "... he said. (Reporting by X)".
 GLUED_SIGNOFF_RE = re.compile(rf"\s+(\((?:{_ROLE}) by [^()]+\))$", re.I)
 # A byline line: "By Jane Doe, AP Business Writer", "Von Nina Magoley", "Par Les Echos".
-BYLINE_RE = re.compile(r"(?:by|von|par|por|door|av|af) (?P<names>[A-ZÀ-Þ].*)", re.I)
+BYLINE_RE = re.compile(r"(?:by|von|par|por|door|av|af):? (?P<names>[A-ZÀ-Þ].*)", re.I)
+# A byline without "By": a name, a comma and the outlet ("KEN ROE, CanWest News Service",
+# "Jane Roe, The Province", "Jo Roe, Goal.com"). The outlet must name itself as one (a press
+# word or a domain), so "SAN JOSE, California" or "Smith, Jones" never pass.
+_NAME = r"[A-ZÀ-Þ][\w'’.-]+(?: [A-ZÀ-Þ][\w'’.-]+){1,3}"
+_OUTLET_WORDS = (
+    r"news|press|service|wire|times|post|province|herald|journal|tribune|gazette|star|sun"
+    r"|chronicle|daily|telegraph|guardian|observer|independent|examiner|reporter|correspondent"
+    r"|writer|editor|staff"
+)
+NAME_OUTLET_RE = re.compile(
+    rf"{_NAME}(?: and {_NAME})? ?, ?(?:the )?[A-ZÀ-Þ][\w'’.&-]*(?: [\w'’.&-]+){{0,4}}",
+    re.I,
+)
+_OUTLET_WORD_RE = re.compile(rf"\b(?:{_OUTLET_WORDS})\b|\.(?:com|net|org|co\.uk)\b", re.I)
 # Lower-case words allowed among names ("Maya Gebeily in Beirut and David Clarke in London");
 # any other lower-case word means a sentence ("Reporting by the Times found that ...").
 NAME_CONNECTOR_RE = re.compile(
@@ -337,9 +351,15 @@ def is_link_row(line: str) -> bool:
 
 
 def is_byline(line: str) -> bool:
-    """True for a byline: "By Jane Doe and John Roe, AP Writers", but not "By Monday, the ..."."""
+    """True for a byline: "By Jane Doe and John Roe, AP Writers", but not "By Monday, the ...";
+    also a name and its outlet without "By" ("Jane Roe, The Province")."""
     match = BYLINE_RE.fullmatch(line)
-    return match is not None and _are_names(match["names"], BYLINE_WORD_RE)
+    if match is not None:
+        return _are_names(match["names"], BYLINE_WORD_RE)
+    if NAME_OUTLET_RE.fullmatch(line) is None or SENTENCE_END_RE.search(line):
+        return False
+    outlet = line.rsplit(",", 1)[1]
+    return _OUTLET_WORD_RE.search(outlet) is not None and _are_names(line, BYLINE_WORD_RE)
 
 
 # --- after trafilatura: boilerplate -------------------------------------------------------------

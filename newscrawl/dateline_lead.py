@@ -379,9 +379,13 @@ def _placed_well(dateline: Dateline, delimited: bool) -> bool:
 
 
 def _sentence_follows(text: str, start: int, dateline: Dateline, end: int) -> bool:
+    """A new sentence after the dateline, or the line's end after a dash ("NATO (UPI)." ending
+    a line of words is the end of a sentence, not a dateline)."""
     after = start + len(dateline.raw)
     rest = text[after:end].lstrip()
-    return not rest or rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'“‘"
+    if not rest:
+        return dateline.raw.rstrip().endswith(("-", "—", "–", "―", "_"))
+    return rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'“‘"
 
 
 def _lead(

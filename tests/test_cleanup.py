@@ -251,6 +251,24 @@ def test_bylines_are_recognised_but_not_sentences() -> None:
     assert not is_byline("Von Montag an gilt das neue Ticket.")
 
 
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("By: Jan Holm, THE NORTHERN PRESS", True),
+        ("JAN HOLM, Northwire News Service", True),
+        ("Jan Holm, The Harbour Times", True),
+        ("Jan Holm and Kari Lund , Northwire News Service", True),
+        ("Jan Holm, Ferrynews.com", True),
+        ("SAN JOSE, California", False),
+        ("Jan Holm, Harbour Now", False),
+        ("Jan Holm, chairman of the Harbour Times", False),
+        ("Oslo Harbour, The Sun rose early.", False),
+    ],
+)
+def test_a_name_and_its_outlet_is_a_byline(line: str, byline: bool) -> None:
+    assert is_byline(line) is byline
+
+
 # --- page tree ----------------------------------------------------------------------------------
 
 

@@ -368,3 +368,10 @@ def test_a_stale_declared_date_gives_way_to_the_crawl_time() -> None:
         "HAYWARD, Calif. (AP) — Police said.", references[0], fallback_references=references[1:]
     )
     assert undated.dateline is not None and undated.dateline.date is None
+
+
+def test_a_sentence_ending_in_a_credit_is_no_dateline() -> None:
+    """Hypothesis found this: mid-line, "NATO (UPI)." ends a sentence; a dateline needs a dash
+    or a new sentence after it."""
+    text = "\nThe the Washington NATO (UPI)."
+    assert find_lead_dateline(text, datetime.date(2024, 3, 7), agency_hint="AP") is None
