@@ -403,6 +403,11 @@ AGENCY_CREDIT_RE = re.compile(
     r"(?:,?\s+(?:ltd|\d{4}))*\.?",
     re.I,
 )
+# An agency writer's title on its own line: "AP White House Correspondent", "Reuters Staff Writer".
+AGENCY_TITLE_RE = re.compile(
+    rf"(?:AP|{_AGENCY_NAME})(?: [\w-]+){{0,3}} (?:writers?|correspondents?|reporters?|editors?)",
+    re.I,
+)
 # A photo credit left in the text: "Photo Copyright Getty Images", "Photograph by : Jane Roe",
 # "Benni Roe © Action Images" (the pictured name, then the credit).
 PHOTO_CREDIT_RE = re.compile(
@@ -466,7 +471,8 @@ _MONTH = (
 )
 TIMESTAMP_DATE_RE = re.compile(
     rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s|,|$)"
-    r"|(?<![\d./-])\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?![\d./-])",
+    r"|(?<![\d./-])\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?![\d./-])"
+    r"|(?<![\d./-])\d{1,2}/\d{1,2}(?=\s+\d{1,2}:\d{2})",  # "1/16 3:36 pm": month/day, a time
     re.I,
 )
 TIMESTAMP_WORD_RE = re.compile(
@@ -517,6 +523,7 @@ GENERIC_LINE_RULES = (
     ),
     LineRule(f"{GENERIC}:chrome", CHROME_RE.fullmatch, Action.DROP, MAX_PROMO_WORDS),
     LineRule(f"{GENERIC}:byline", is_byline, Action.DROP, MAX_BYLINE_WORDS),
+    LineRule(f"{GENERIC}:byline", AGENCY_TITLE_RE.fullmatch, Action.DROP, MAX_BYLINE_WORDS),
     LineRule(f"{GENERIC}:timestamp", is_timestamp, Action.DROP, MAX_TIMESTAMP_WORDS),
     LineRule(f"{GENERIC}:story-nav", STORY_NAV_RE.fullmatch, Action.DROP, MAX_NAV_WORDS),
     LineRule(f"{GENERIC}:comment-prompt", COMMENT_PROMPT_RE.fullmatch, Action.DROP, MAX_NAV_WORDS),
@@ -546,8 +553,16 @@ def clean_text(
             fired.append(link_list)
             continue
         words = len(line.split())
+        # A line set in brackets ("[Published: 8-Jan-2008]") is judged by what it holds too.
+        inner = line[1:-1].strip() if line[:1] == "[" and line[-1:] == "]" else None
         rule = next(
-            (rule for rule in line_rules if words <= rule.max_words and rule.matches(line)), None
+            (
+                rule
+                for rule in line_rules
+                if words <= rule.max_words
+                and (rule.matches(line) or (inner and rule.matches(inner)))
+            ),
+            None,
         )
         link_list = rule.name if rule and rule.name in (PROMO_RULE, PROMO_HEADER_RULE) else None
         if rule is None:

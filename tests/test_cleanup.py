@@ -445,3 +445,27 @@ def test_a_copyright_notice_glued_to_the_last_paragraph_is_removed() -> None:
     text = "The council met.\nIt voted. Copyright (c) Northwire Ltd. 2008, All Rights Reserved."
     assert clean(text).text == "The council met.\nIt voted."
     assert fired(text) == ["generic:copyright"]
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Last Update: 1/16 3:36 pm", "generic:timestamp"),
+        ("[Posted: Monday Feb 4, 2008 8:02 PM]", "generic:chrome"),
+        ("AP White House Correspondent", "generic:byline"),
+        ("Reuters Staff Writer", "generic:byline"),
+    ],
+)
+def test_timestamps_in_brackets_or_without_a_year_and_agency_titles_are_removed(
+    line: str, rule: str
+) -> None:
+    text = f"The council met.\n{line}"
+    assert clean(text).text == "The council met."
+    assert fired(text) == [rule]
+
+
+@pytest.mark.parametrize(
+    "line", ["AP reporters found the list.", "[1] See the footnote.", "He left at 1/16 of the way."]
+)
+def test_lines_like_them_stay(line: str) -> None:
+    assert clean(f"The council met.\n{line}").text == f"The council met.\n{line}"
