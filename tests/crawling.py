@@ -68,6 +68,18 @@ def crawl_settings(workdir: Path, settings: dict[str, str] | None = None) -> dic
     }
 
 
+def rebuild_store(
+    workdir: Path, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `scrapy rebuildstore` with a test crawl's settings (`crawl_settings`)."""
+    argv = [sys.executable, "-m", "scrapy", "rebuildstore"]
+    for name, value in crawl_settings(workdir, settings).items():
+        argv += ["-s", f"{name}={value}"]
+    return subprocess.run(
+        argv, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
 def crawl_command(
     command: str, spider: str, workdir: Path, *args: str, settings: dict[str, str] | None = None
 ) -> list[str]:

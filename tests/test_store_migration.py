@@ -3,8 +3,6 @@ from the JSONL files (the source of truth), against a real redis-server."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -13,28 +11,13 @@ from devtools.warcgen import build_warc
 from newscrawl.dedup.deduplicator import NearDupParams
 from newscrawl.health import EXIT_USAGE
 from newscrawl.store_rebuild import StoreInUseError, rebuild_redis, run_files
-from tests.crawling import PROJECT_DIR, TEST_SETTINGS, crawl
+from tests.crawling import crawl, rebuild_store
 from tests.sharing import fresh_db
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from devtools.redis_server import RedisServer
-
-
-def _rebuild(workdir: Path, store: str | None = None) -> subprocess.CompletedProcess[str]:
-    settings = {
-        **TEST_SETTINGS,
-        "OUTPUT_DIR": str(workdir / "output"),
-        "DEDUP_STORE": store or f"sqlite:///{workdir / 'dedup.sqlite'}",
-        "LOCK_DIR": str(workdir / "locks"),
-    }
-    argv = [sys.executable, "-m", "scrapy", "rebuildstore"]
-    for name, value in settings.items():
-        argv += ["-s", f"{name}={value}"]
-    return subprocess.run(
-        argv, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False
-    )
 
 
 def test_the_store_moves_to_redis_and_back_through_the_files(
@@ -50,10 +33,10 @@ def test_the_store_moves_to_redis_and_back_through_the_files(
     assert written > 0
 
     url = fresh_db(redis_server, 6)
-    moved = _rebuild(tmp_path, url)
+    moved = rebuild_store(tmp_path, {"DEDUP_STORE": url})
     assert moved.returncode == 0, moved.stderr
     assert f"from {written} records in 1 files" in moved.stderr
-    refused = _rebuild(tmp_path, url)  # never over a store in use
+    refused = rebuild_store(tmp_path, {"DEDUP_STORE": url})  # never over a store in use
     assert refused.returncode == EXIT_USAGE and "holds a store already" in refused.stderr
     with pytest.raises(StoreInUseError):
         rebuild_redis(url, run_files(tmp_path / "output"), NearDupParams())
@@ -69,7 +52,7 @@ def test_the_store_moves_to_redis_and_back_through_the_files(
 
     # and back: the SQLite store rebuilt from the files (here all on one host) knows them all
     (tmp_path / "dedup.sqlite").unlink()
-    rebuilt = _rebuild(tmp_path)
+    rebuilt = rebuild_store(tmp_path)
     assert rebuilt.returncode == 0, rebuilt.stderr
     again = crawl("warc", tmp_path, *path, settings={"EXTRACT_WORKERS": "1"})
     assert again.returncode == 0, again.stderr[-3000:]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 from devtools.dedup_corpus import load_stories
@@ -12,7 +10,7 @@ from newscrawl.dedup import Deduplicator, SQLiteStore
 from newscrawl.health import EXIT_USAGE
 from newscrawl.store_rebuild import rebuild, run_files
 from newscrawl.urls import url_id
-from tests.crawling import PROJECT_DIR, TEST_SETTINGS, crawl
+from tests.crawling import crawl, rebuild_store
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -71,21 +69,6 @@ def test_rebuild_marks_records_as_the_writer_did(tmp_path: Path) -> None:
     after.close()
 
 
-def _rebuild_store(workdir: Path) -> subprocess.CompletedProcess[str]:
-    settings = {
-        **TEST_SETTINGS,
-        "OUTPUT_DIR": str(workdir / "output"),
-        "DEDUP_STORE": f"sqlite:///{workdir / 'dedup.sqlite'}",
-        "LOCK_DIR": str(workdir / "locks"),
-    }
-    argv = [sys.executable, "-m", "scrapy", "rebuildstore"]
-    for name, value in settings.items():
-        argv += ["-s", f"{name}={value}"]
-    return subprocess.run(
-        argv, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False
-    )
-
-
 def test_a_lost_store_is_rebuilt_and_a_rerun_writes_nothing(
     mock_site: MockWireSite, tmp_path: Path
 ) -> None:
@@ -95,13 +78,13 @@ def test_a_lost_store_is_rebuilt_and_a_rerun_writes_nothing(
     written = first.manifests("apnews")[0]["written"]
     assert written == len(mock_site.article_paths("apnews"))
 
-    refused = _rebuild_store(tmp_path)
+    refused = rebuild_store(tmp_path)
     assert refused.returncode == EXIT_USAGE
     assert "move it away first" in refused.stderr
 
     for path in tmp_path.glob("dedup.sqlite*"):
         path.unlink()
-    rebuilt = _rebuild_store(tmp_path)
+    rebuilt = rebuild_store(tmp_path)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert f"from {written} records in 1 files" in rebuilt.stderr
     assert "Traceback" not in rebuilt.stderr

@@ -98,12 +98,9 @@ class Command(ScrapyCommand):
     def rebuild_redis(self, url: str) -> None:
         """Build an empty Redis store in place: the move from the single-machine store."""
         assert self.settings is not None
-        held = held_locks(Path(self.settings.get("LOCK_DIR")))
-        if held:
-            print(
-                f"newscrawl: rebuildstore: a cron run is active (it holds {held[0]})",
-                file=sys.stderr,
-            )
+        problem = self.cron_refusal()
+        if problem:
+            print(f"newscrawl: rebuildstore: {problem}", file=sys.stderr)
             self.exitcode = EXIT_USAGE
             return
         files = run_files(Path(self.settings.get("OUTPUT_DIR")))
@@ -125,6 +122,11 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         if store.exists():
             return f"{store} exists; move it away first (a crawl may still have it open)"
+        return self.cron_refusal()
+
+    def cron_refusal(self) -> str | None:
+        """Why not now: a cron run holds its lock (it may have the store open)."""
+        assert self.settings is not None
         held = held_locks(Path(self.settings.get("LOCK_DIR")))
         if held:
             return f"a cron run is active (it holds {held[0]}); try again when it has finished"
