@@ -355,7 +355,9 @@ def fresh_folder(label: str) -> Path:
 
 def run_plain(warc: Path, label: str) -> Result:
     folder = fresh_folder(label)
-    measured = run_measured([sys.executable, __file__, "--plain-loop", str(warc)], folder)
+    measured = run_measured(
+        [sys.executable, "-m", "scripts.bench", "--plain-loop", str(warc)], folder
+    )
     if measured.returncode != 0:
         raise SystemExit(f"bench: plain loop failed:\n{(folder / 'stderr').read_text()}")
     done = json.loads((folder / "stdout").read_text())

@@ -48,6 +48,18 @@ def test_archive_is_built_once_and_cached(tmp_path: Path, monkeypatch: pytest.Mo
     assert not list(tmp_path.glob("*.part"))
 
 
+def test_plain_loop_runs_in_a_process_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The bench starts the baseline as `python -m scripts.bench --plain-loop`, from the checkout.
+    monkeypatch.setattr(bench, "BENCH_DIR", tmp_path)
+    monkeypatch.setattr(bench, "RUNS_DIR", tmp_path / "runs")
+    monkeypatch.setattr(bench, "MIN_PAGES", 3)
+    result = bench.run_plain(bench.ensure_warc(3, seed=1), "plain-test")
+    assert result.pages == 3
+    assert result.measured.returncode == 0
+
+
 def test_plain_loop_reads_only_html_200_responses(tmp_path: Path) -> None:
     body = (
         b"<html><body><article><p>" + b"Words of a story. " * 40 + b"</p></article></body></html>"

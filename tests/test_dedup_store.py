@@ -21,6 +21,7 @@ from newscrawl.dedup import (
     NearDupParams,
     SQLiteStore,
     StoreCorruptError,
+    band_index,
     sqlite_store,
 )
 from newscrawl.dedup.store import Claim
@@ -268,8 +269,8 @@ def test_window_prunes_near_duplicate_entries_only(tmp_path: Path) -> None:
 
 
 def test_band_index_merges_and_forgets_pruned_documents(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sqlite_store, "_RECENT_ENTRIES", 8)
-    index = sqlite_store._BandIndex(0)
+    monkeypatch.setattr(band_index, "_RECENT_ENTRIES", 8)
+    index = band_index.BandIndex(0)
 
     def entries(pairs: list[tuple[int, int]]) -> np.ndarray:
         return np.array([(key << 32) | doc for key, doc in pairs], dtype=np.uint64)
@@ -286,9 +287,9 @@ def test_band_index_merges_and_forgets_pruned_documents(monkeypatch: pytest.Monk
 
 
 def test_band_index_agrees_with_a_plain_dict(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sqlite_store, "_RECENT_ENTRIES", 64)
+    monkeypatch.setattr(band_index, "_RECENT_ENTRIES", 64)
     rng = np.random.default_rng(7)
-    index = sqlite_store._BandIndex(0)
+    index = band_index.BandIndex(0)
     expected: dict[int, list[int]] = {}
     keys = rng.integers(0, 2**32, 300, dtype=np.uint64)  # few keys: many shared ones
     for doc in range(1, 400):

@@ -73,7 +73,7 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from newscrawl.dedup.sqlite_store import _BandIndex as BandIndex
+from newscrawl.dedup.band_index import BandIndex
 from newscrawl.dedup.store import Claim, DedupStore, DocEntry, StoreMismatchError, UrlState
 
 if TYPE_CHECKING:
