@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPIDER ?=
 EVAL_DIR ?= ../shared/eval
 
-.PHONY: redis-server chromium install demo corpus report test lint format eval bench bench-dedup crawl clean
+.PHONY: redis-server chromium install demo corpus report test lint format eval bench bench-dedup bench-shared crawl clean
 
 install: $(STAMP)
 
@@ -59,6 +59,9 @@ bench: $(STAMP)
 
 bench-dedup: $(STAMP)
 	$(BIN)/python -m scripts.bench_dedup
+
+bench-shared: $(STAMP)
+	$(BIN)/python -m scripts.bench_shared --eval-dir $(EVAL_DIR)
 
 crawl: $(STAMP)
 	$(BIN)/scrapy cronrun $(SPIDER)
