@@ -25,6 +25,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from newscrawl.agencies import AGENCIES
+from newscrawl.endnotes import split_endnotes
 from newscrawl.layout_tables import table_row_text
 
 GENERIC = "generic"
@@ -572,6 +573,9 @@ def clean_text(
         if rule.action is Action.CREDIT:
             credits.append(line)
     body = _drop_trailing_separators(_drop_headlines(body, headlines, fired), fired)
+    body, notes = split_endnotes(body)
+    if notes:
+        fired.append(f"{GENERIC}:endnotes")
     return CleanedText("\n".join(body), "\n".join(credits) or None)
 
 

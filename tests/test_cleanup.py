@@ -469,3 +469,29 @@ def test_timestamps_in_brackets_or_without_a_year_and_agency_titles_are_removed(
 )
 def test_lines_like_them_stay(line: str) -> None:
     assert clean(f"The council met.\n{line}").text == f"The council met.\n{line}"
+
+
+ESSAY = (
+    "Ferry fares rose by a third last year, the council says (1).\n"
+    "The operator blames fuel, though its own accounts tell another story [2] and (2)."
+)
+
+
+def test_endnotes_the_prose_cites_are_removed_with_their_heading() -> None:
+    text = ESSAY + "\nSources:\n(1) Fares review, Harbour Council, 2024\n(2) Annual report, 2023"
+    assert clean(text).text == ESSAY
+    assert fired(text) == ["generic:endnotes"]
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "(1) Lower the fares\n(2) Buy a second boat",  # a list nobody cites: the article's own
+        "(1) Fares review, Harbour Council\n(3) Annual report",  # a gap: not one list
+        "(2) Annual report, 2023",  # one note alone
+    ],
+)
+def test_numbered_lines_that_are_not_cited_endnotes_stay(ending: str) -> None:
+    prose = "Ferry fares rose by a third last year.\nThe operator blames fuel."
+    text = (ESSAY if ending.startswith("(1) Fares") else prose) + "\n" + ending
+    assert clean(text).text == text
