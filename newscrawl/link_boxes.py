@@ -4,7 +4,8 @@ A story often carries a box of headlines linking to other stories, set in the ar
 itself: a paragraph "Vista: all the coverage... 1. <a>headline</a> 2. <a>headline</a> ...", or
 "Related Posts:" and two linked headlines. trafilatura judges link density per paragraph only
 when a paragraph looks like navigation (short links); linked headlines are long enough to pass,
-so the whole box lands in `text`. A paragraph or list whose letters are nearly all in links,
+so the whole box lands in `text`. A paragraph, list or table (a data table: layout tables are
+unwrapped before) whose letters are nearly all in links,
 with at least two links of headline length, is such a box wherever it stands: story prose links
 a few words of a sentence, never nearly all of it.
 
@@ -35,7 +36,7 @@ MIN_LINK_LETTER_SHARE = 0.75
 # A block with more text than this is a region of the page, not a box in the column.
 MAX_BOX_CHARS = 1500
 _CANDIDATES = XPath(
-    f"(//p | //ul | //ol | //dl)[count(.//a[@href]) >= {MIN_BOX_LINKS}]"
+    f"(//p | //ul | //ol | //dl | //table)[count(.//a[@href]) >= {MIN_BOX_LINKS}]"
     f"[string-length(normalize-space()) <= {MAX_BOX_CHARS}]"
 )
 _LINKS = XPath(".//a[@href]")

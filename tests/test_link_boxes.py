@@ -49,3 +49,29 @@ def test_a_list_of_related_headlines_is_removed() -> None:
     )
     assert drop_link_boxes(tree)
     assert tree.text_content() == "Body.Related"
+
+
+def test_a_table_of_dated_headlines_is_removed_and_a_table_of_figures_stays() -> None:
+    headlines = "".join(
+        f"<tr><td>1/2025</td><td><a href='/{n}'>{title}</a></td></tr>"
+        for n, title in enumerate(
+            ["Board delays the ferry vote", "Ferry fares to rise next year", "A new pier opens"]
+        )
+    )
+    figures = (
+        "<table><tr><th>Route</th><th>Fare</th></tr>"
+        "<tr><td><a href='/r1'>North harbour line</a></td>"
+        "<td>4.50 for adults, 2 for children</td></tr>"
+        "<tr><td><a href='/r2'>South bay line</a></td>"
+        "<td>3 for adults and free for children</td></tr>"
+        "</table>"
+    )
+    page = (
+        f"<html><body><article><h1>Ferry plan approved</h1>{BODY}{figures}"
+        f"<p>Other stories</p><table>{headlines}</table></article></body></html>"
+    )
+    extracted = extract(page, "https://paper.example/ferry")
+    assert extracted is not None
+    assert "fares to rise" not in extracted.text and "A new pier opens" not in extracted.text
+    assert "North harbour line" in extracted.text and "free for children" in extracted.text
+    assert "generic:link-box" in extracted.rules_fired
