@@ -23,6 +23,7 @@ from newscrawl.comments import remove_comments
 from newscrawl.dateline_element import find_dateline_element
 from newscrawl.layout_tables import unwrap_layout_tables
 from newscrawl.link_boxes import drop_link_boxes
+from newscrawl.loose_text import wrap_loose_text
 
 # trafilatura options measured best on news pages (README: Extraction); never deduplicate=True:
 # its process-global cache silently drops paragraphs of syndicated copy.
@@ -89,6 +90,8 @@ def extract(
     fired: list[str] = []
     if unwrap_layout_tables(tree):
         fired.append(f"{GENERIC}:layout-table")
+    if wrap_loose_text(tree):
+        fired.append(f"{GENERIC}:loose-text")
     fired += [f"{GENERIC}:{name}" for name in remove_comments(tree)]
     if drop_link_boxes(tree):
         fired.append(f"{GENERIC}:link-box")

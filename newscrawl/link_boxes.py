@@ -5,9 +5,9 @@ itself: a paragraph "Vista: all the coverage... 1. <a>headline</a> 2. <a>headlin
 "Related Posts:" and two linked headlines. trafilatura judges link density per paragraph only
 when a paragraph looks like navigation (short links); linked headlines are long enough to pass,
 so the whole box lands in `text`. A paragraph, list or table (a data table: layout tables are
-unwrapped before) whose letters are nearly all in links,
-with at least two links of headline length, is such a box wherever it stands: story prose links
-a few words of a sentence, never nearly all of it.
+unwrapped before) whose letters are nearly all in links, with at least two links of headline
+length, is such a box wherever it stands: story prose links a few words of a sentence, never
+nearly all of it.
 
 Pure module: no Scrapy import.
 
