@@ -53,6 +53,7 @@ eval: $(STAMP)
 	$(BIN)/python -m scripts.eval_extraction --eval-dir $(EVAL_DIR)
 	$(BIN)/python -m scripts.eval_l3s --eval-dir $(EVAL_DIR)
 	$(BIN)/python -m scripts.eval_datelines --eval-dir $(EVAL_DIR)
+	$(BIN)/python -m scripts.eval_rouge --eval-dir $(EVAL_DIR)
 
 bench: $(STAMP)
 	$(BIN)/python -m scripts.bench --eval-dir $(EVAL_DIR)
