@@ -47,7 +47,7 @@ def wrap_loose_text(tree: HtmlElement) -> bool:
 
 
 def _is_sentence(text: str | None) -> bool:
-    return bool(text) and len(text.split()) >= MIN_WORDS  # type: ignore[union-attr]
+    return text is not None and len(text.split()) >= MIN_WORDS
 
 
 def _paragraph(block: HtmlElement, text: str) -> HtmlElement:

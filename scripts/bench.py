@@ -366,6 +366,11 @@ def run_plain(warc: Path, label: str) -> Result:
     return Result(len(done), measured, done)
 
 
+def settings_argv(settings: dict[str, object]) -> list[str]:
+    """`-s NAME=VALUE` for every setting."""
+    return [arg for name, value in settings.items() for arg in ("-s", f"{name}={value}")]
+
+
 def crawl_argv(warc: Path, folder: Path, workers: int, profile: Path | None) -> list[str]:
     argv = [sys.executable, "-m", "scrapy", "crawl", "warc", "-a", f"path={warc}"]
     settings = {
@@ -377,8 +382,7 @@ def crawl_argv(warc: Path, folder: Path, workers: int, profile: Path | None) -> 
         "LOG_FORMAT": CRAWL_LOG_FORMAT,
     }
     settings["EXTRACT_WORKERS"] = workers
-    for name, value in settings.items():
-        argv += ["-s", f"{name}={value}"]
+    argv += settings_argv(settings)
     if profile is not None:
         argv += ["--profile", str(profile)]
     return argv

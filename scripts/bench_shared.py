@@ -15,8 +15,8 @@ that time, CPU of the process trees (and of redis-server), and the ratio shared 
 from __future__ import annotations
 
 import argparse
+import io
 import json
-import shutil
 import sys
 import threading
 from dataclasses import dataclass
@@ -25,7 +25,15 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from devtools.redis_server import RedisServer
-from scripts.bench import BENCH_DIR, DEFAULT_EVAL_DIR, Measured, load, run_measured
+from scripts.bench import (
+    BENCH_DIR,
+    DEFAULT_EVAL_DIR,
+    Measured,
+    fresh_folder,
+    load,
+    run_measured,
+    settings_argv,
+)
 from scripts.bench_pages import ensure_real_warc
 
 TARGET = 0.9  # shared throughput / single-host throughput
@@ -37,23 +45,15 @@ def split_archive(source: Path, parts: int, folder: Path) -> list[Path]:
     paths = [folder / f"part-{index}.warc.gz" for index in range(parts)]
     data = source.read_bytes()
     members: list[tuple[int, int]] = []  # offset and length of each response's gzip member
-    with source.open("rb") as handle:
-        records = ArchiveIterator(handle)
-        for record in records:
-            if record.rec_type == "response":
-                members.append((records.get_record_offset(), records.get_record_length()))
+    records = ArchiveIterator(io.BytesIO(data))
+    for record in records:
+        if record.rec_type == "response":
+            members.append((records.get_record_offset(), records.get_record_length()))
     for index, path in enumerate(paths):
         path.write_bytes(
             b"".join(data[start : start + size] for start, size in members[index::parts])
         )
     return paths
-
-
-def settings_argv(settings: dict[str, object]) -> list[str]:
-    argv: list[str] = []
-    for name, value in settings.items():
-        argv += ["-s", f"{name}={value}"]
-    return argv
 
 
 def host_settings(folder: Path) -> dict[str, object]:
@@ -97,9 +97,8 @@ def crawl(parts: list[Path], folder: Path, settings: dict[str, object]) -> list[
     return argv + settings_argv({**host_settings(folder), **settings})
 
 
-def single_host(parts: list[Path], folder: Path) -> Outcome:
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+def single_host(parts: list[Path], label: str) -> Outcome:
+    folder = fresh_folder(label)
     store = {"DEDUP_STORE": f"sqlite:///{folder / 'dedup.sqlite'}", "EXTRACT_WORKERS": 2}
     measured = run_measured(crawl(parts, folder, store), folder)
     if measured.returncode != 0:
@@ -107,9 +106,8 @@ def single_host(parts: list[Path], folder: Path) -> Outcome:
     return Outcome(measured.wall, measured.cpu_total, written(folder))
 
 
-def shared(parts: list[Path], folder: Path) -> Outcome:
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+def shared(parts: list[Path], label: str) -> Outcome:
+    folder = fresh_folder(label)
     server = RedisServer(folder / "redis").start()
     try:
         client = server.client()
@@ -126,9 +124,8 @@ def shared(parts: list[Path], folder: Path) -> Outcome:
             thread.start()
         for thread in threads:
             thread.join()
-        server_cpu = float(client.info("cpu")["used_cpu_sys"]) + float(
-            client.info("cpu")["used_cpu_user"]
-        )
+        cpu = client.info("cpu")
+        server_cpu = float(cpu["used_cpu_sys"]) + float(cpu["used_cpu_user"])
         client.close()
     finally:
         server.stop()
@@ -156,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     singles, shareds = [], []
     for attempt in range(1, args.repeat + 1):
         print(f"run {attempt}/{args.repeat} ...", file=sys.stderr)
-        singles.append(single_host(parts, BENCH_DIR / "runs" / f"single-{attempt}"))
-        shareds.append(shared(parts, BENCH_DIR / "runs" / f"shared-{attempt}"))
+        singles.append(single_host(parts, f"single-{attempt}"))
+        shareds.append(shared(parts, f"shared-{attempt}"))
     single, both = max(singles, key=lambda o: o.rate), max(shareds, key=lambda o: o.rate)
     print(f"newscrawl bench-shared: real pages in {args.parts} archives, best of {args.repeat}")
     print(f"load average before: {load_before}, after: {load()}")

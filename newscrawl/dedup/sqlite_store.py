@@ -16,10 +16,10 @@ Why the LSH band keys live in a blob and are searched in memory: a B-tree keyed 
 receives every insert at a random page, so a commit rewrites one page per band per document and
 throughput fell from 13,000 to 2,900 documents/s between the first and the tenth 100,000 in a
 measurement. Appending whole rows in document order keeps the write cost flat; each process keeps
-a sorted uint64 array of `key << 32 | doc` built from those rows (8 bytes per band per document in
-the window, plus a filter and a directory: ~140 MB for a million documents with 16 bands, twice
-the array while a merge runs) and reads only the rows committed since its last look
-(`PRAGMA data_version` says when another process committed).
+a sorted uint64 array of `key << 32 | doc` (`band_index.BandIndex`) built from those rows (8
+bytes per band per document in the window, plus a filter and a directory: ~140 MB for a million
+documents with 16 bands, twice the array while a merge runs) and reads only the rows committed
+since its last look (`PRAGMA data_version` says when another process committed).
 
 Concurrency: WAL journal (readers never block the writer), writes in short `BEGIN IMMEDIATE`
 transactions (the lock is taken up front, so two writers queue instead of failing to upgrade a
