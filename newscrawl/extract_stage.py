@@ -22,8 +22,9 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from scrapy.utils.asyncio import call_later
@@ -151,7 +152,10 @@ class _Pool:
     """A process pool of extraction workers, and when they are ready to take pages.
 
     A page's deadline must not count a worker's start-up (spawning a process and importing the
-    extractors takes seconds on a loaded machine), so pages wait until the workers are up.
+    extractors takes seconds on a loaded machine), so pages wait until the workers are up. They
+    are started from a thread of their own: `submit` spawns a worker in the calling thread, and
+    the first spawn waits for the fork server's preload, which would stall the reactor (and the
+    reading of the first pages) for as long.
     """
 
     def __init__(self, workers: int, page_time_limit: float | None) -> None:
@@ -166,16 +170,25 @@ class _Pool:
             initializer=init_worker,
             initargs=(os.getpid(), page_time_limit),
         )
-        self._started = [self.executor.submit(os.getpid) for _ in range(workers)]
+        self._ready: Future[None] = Future()
+        threading.Thread(
+            target=self._start, args=(workers,), name="extract-pool-start", daemon=True
+        ).start()
+
+    def _start(self, workers: int) -> None:
+        try:
+            # broken or shut down meanwhile: the next `submit`, in `run`, raises it again
+            with suppress(BrokenProcessPool, RuntimeError):
+                wait([self.executor.submit(os.getpid) for _ in range(workers)])
+        finally:
+            self._ready.set_result(None)
 
     async def run(
         self, deadline: float | None, function: Callable[..., Any], *args: Any
     ) -> Reading | Rejected:
         """Run `function(*args)` in a worker; past `deadline` seconds, kill the workers."""
-        if self._started:  # the first pages wait for the workers; later ones find them up
-            started = (asyncio.wrap_future(future) for future in self._started)
-            await asyncio.gather(*started, return_exceptions=True)
-            self._started = []
+        if not self._ready.done():  # the first pages wait for the workers; later ones find them up
+            await asyncio.wrap_future(self._ready)
         future = self.executor.submit(read_within_limit, function, *args)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), deadline)

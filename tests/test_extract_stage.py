@@ -1,11 +1,13 @@
-"""The per-page time limit of extraction workers (`newscrawl.extract_stage.read_within_limit`)."""
+"""The extraction pool (`newscrawl.extract_stage`): its start and its workers' page time limit."""
 
 from __future__ import annotations
 
 import contextlib
 import re
 import signal
+import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 
 import pytest
 
@@ -65,3 +67,26 @@ def test_without_a_limit_the_alarm_is_left_alone() -> None:
     finally:
         signal.setitimer(extract_stage.LIMIT_TIMER, *armed)
         signal.signal(extract_stage.LIMIT_SIGNAL, handler)
+
+
+def test_the_pool_spawns_its_workers_off_the_reactor_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Spawning waits for the fork server's preload (seconds): the crawl must read on meanwhile."""
+    spawned_in: list[threading.Thread] = []
+    gate = threading.Event()
+
+    def submit(self: ProcessPoolExecutor, function: object, *args: object) -> Future[int]:
+        spawned_in.append(threading.current_thread())
+        gate.wait(10)  # a slow preload
+        done: Future[int] = Future()
+        done.set_result(0)
+        return done
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
+    pool = extract_stage._Pool(2, None)
+    assert not pool._ready.done()  # the constructor returned while the spawns still wait
+    gate.set()
+    pool._ready.result(timeout=10)
+    assert len(spawned_in) == 2
+    assert threading.main_thread() not in spawned_in
