@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import LanguageIdentifier
+
+from newscrawl.langid_model import load_identifier
 
 # The identifier is linear in length (pure Python) and sure of a language long before the end
 # of a story's opening paragraphs.
@@ -17,7 +19,7 @@ SCORE_DIGITS = 4
 def _identifier() -> LanguageIdentifier:
     # py3langid's module-level classify() gives unnormalized log-probabilities; a probability
     # (0 to 1) is the confidence filters can compare across records.
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier()
 
 
 def identify_language(text: str) -> tuple[str | None, float | None]:
