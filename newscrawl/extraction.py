@@ -24,6 +24,7 @@ from newscrawl.dateline_element import find_dateline_element
 from newscrawl.layout_tables import unwrap_layout_tables
 from newscrawl.link_boxes import drop_link_boxes
 from newscrawl.loose_text import wrap_loose_text
+from newscrawl.reading import Extracted
 
 # trafilatura options measured best on news pages (README: Extraction); never deduplicate=True:
 # its process-global cache silently drops paragraphs of syndicated copy.
@@ -58,21 +59,6 @@ MODIFIED_META = ("article:modified_time", "datemodified", "og:updated_time")
 FURNITURE_XPATH = XPath("//script[not(@type='application/ld+json')] | //style | //nav | //footer")
 # An ISO 8601 date, optionally with a time: what `published`/`modified` may hold.
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-
-
-@dataclass
-class Extracted:
-    """What extraction yields for one page; the dateline is still at the start of `text`."""
-
-    title: str | None
-    text: str
-    credits: str | None
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    modified: str | None = None
-    canonical_url: str | None = None
-    rules_fired: list[str] = field(default_factory=list)
-    dateline_element: str | None = None  # a dateline printed apart from the text, as printed
 
 
 def extract(

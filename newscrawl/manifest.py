@@ -10,11 +10,11 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import scrapy
-import trafilatura
 
 from newscrawl import __version__
 from newscrawl.dates import format_utc, utc_now
@@ -96,7 +96,8 @@ def build_manifest(
         "versions": {
             "newscrawl": __version__,
             "scrapy": scrapy.__version__,
-            "trafilatura": trafilatura.__version__,
+            # from its metadata: importing it would load the extraction stack in the crawl process
+            "trafilatura": version("trafilatura"),
         },
         "settings_digest": settings_digest(settings),
     }

@@ -6,34 +6,13 @@ One module-level function on picklable arguments, so a process pool can run it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from newscrawl.access import free_access, tdm_meta
 from newscrawl.cleanup import CleanupRules
 from newscrawl.decoding import Unreadable, check_html, decode_html
-from newscrawl.extraction import Extracted, extract
+from newscrawl.extraction import extract
 from newscrawl.language import identify_language
+from newscrawl.reading import Reading, Rejected
 from newscrawl.reasons import Reason
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A page's extracted fields, the language of its text, and what the page says about its use
-    (JSON-LD `isAccessibleForFree`, the `tdm-reservation` meta tag: see newscrawl.access)."""
-
-    extracted: Extracted
-    language: str | None
-    language_score: float | None = None
-    free_access: bool | None = None
-    tdm_meta: bool | None = None
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """A page that yields no article, with the stats key of the reason."""
-
-    reason: Reason
-    detail: str
 
 
 def read_page(

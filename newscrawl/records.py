@@ -10,7 +10,7 @@ from tld import get_fld
 from newscrawl.access import tdm_reserved
 from newscrawl.dates import to_utc_iso
 from newscrawl.items import Article, Page
-from newscrawl.pagereader import Reading
+from newscrawl.reading import Reading
 from newscrawl.sources import Source, source_for_url
 from newscrawl.urls import canonicalize_url, url_id
 

@@ -60,7 +60,8 @@ from pathlib import Path
 
 from newscrawl.dateline_lead import read_dateline
 from newscrawl.datelines import Dateline
-from newscrawl.extraction import Extracted, extract
+from newscrawl.extraction import extract
+from newscrawl.reading import Extracted
 from scripts import eval_l3s_datelines
 from scripts.evaldata import aeb_pages, agency_and_rules, fundus_pages
 

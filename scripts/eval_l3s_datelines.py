@@ -27,7 +27,8 @@ from pathlib import Path
 from newscrawl.archives import ArchivedPage, read_archive
 from newscrawl.dateline_lead import read_dateline
 from newscrawl.datelines import Dateline
-from newscrawl.pagereader import Reading, read_page
+from newscrawl.pagereader import read_page
+from newscrawl.reading import Reading
 from scripts.evaldata import agency_and_rules
 
 TIERS = ("core", "other", "separate", "negatives")

@@ -17,7 +17,8 @@ import pytest
 import trafilatura
 from lxml import html as lxml_html
 
-from newscrawl.extraction import Extracted, extract
+from newscrawl.extraction import extract
+from newscrawl.reading import Extracted
 from newscrawl.sources import SOURCES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newscrawl.pagereader import Reading, read_page
+from newscrawl.pagereader import read_page
+from newscrawl.reading import Reading
 from tests.crawling import crawl
 from tests.records import article_html, write_pages_warc
 

@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-from newscrawl.extraction import Extracted
 from newscrawl.items import Page
-from newscrawl.pagereader import Reading
+from newscrawl.reading import Extracted, Reading
 from newscrawl.records import assemble, trusted_canonical
 from newscrawl.sources import SOURCES, source_for_url
 from newscrawl.urls import url_id

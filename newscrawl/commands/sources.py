@@ -26,8 +26,8 @@ from newscrawl.dates import utc_now
 from newscrawl.discovery import DiscoveryError, maybe_gunzip, parse_feed, parse_sitemap
 from newscrawl.fetch_faults import fault_kind
 from newscrawl.health import EXIT_UNHEALTHY
-from newscrawl.pagereader import Rejected
 from newscrawl.pipelines import reference_dates
+from newscrawl.reading import Rejected
 from newscrawl.records import assemble
 from newscrawl.source_check import (
     FEED,
