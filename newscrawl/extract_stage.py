@@ -1,12 +1,9 @@
 """The extraction stage: Page -> Article, with the CPU-heavy reading done in worker processes.
 
-Both sides of the process pool live here:
-
-- the crawl process (`ExtractPipeline`): pages leave in the order they came, the pool is started,
-  restarted when a worker dies, and the pages a dead worker took with it are read again; a page
-  that outlives its deadline has its worker killed;
-- the worker processes (`init_worker`, `read_within_limit`): they exit with the crawl process and
-  give up on a page that runs over the time limit.
+The crawl process's side of the process pool (`ExtractPipeline`): pages leave in the order they
+came, the pool is started, restarted when a worker dies, and the pages a dead worker took with it
+are read again; a page that outlives its deadline has its worker killed. The workers' side
+(`init_worker`, `read_within_limit`) is `newscrawl.extract_worker`.
 
 What a worker runs on each page is `EXTRACT_FUNCTION` (`newscrawl.pagereader.read_page`); the
 record is assembled from its result by `newscrawl.records.assemble`.
@@ -15,27 +12,29 @@ record is assembled from its result by `newscrawl.records.assemble`.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import multiprocessing
 import os
-import signal
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
+from multiprocessing.spawn import get_preparation_data
 from typing import TYPE_CHECKING, Any
 
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import maybe_deferred_to_future
-from scrapy.utils.misc import load_object
 from twisted.internet.defer import Deferred
 
 from newscrawl.dates import utc_now
+from newscrawl.extract_worker import (
+    CRAWL_MAIN_ENV,
+    extract_function,
+    init_worker,
+    read_within_limit,
+)
 from newscrawl.items import Article, Page
-from newscrawl.language import detect_language
 from newscrawl.pipelines import Stage
 from newscrawl.reading import Reading, Rejected
 from newscrawl.reasons import Reason
@@ -46,95 +45,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-
-# --- The worker side ------------------------------------------------------------------------
-
-# How often a worker checks that the crawl process that started it is still alive.
-PARENT_CHECK_SECONDS = 1.0
-# A worker's time limit per page, set by `init_worker` (None: no limit). It counts the worker's
-# CPU time (ITIMER_PROF, SIGPROF), not the clock: on a loaded machine an ordinary page can wait
-# seconds for a core, while a runaway parser burns CPU. Hangs that burn none (waiting, blocked
-# signals) are the crawl process's deadline's to end.
-_page_time_limit: float | None = None
-LIMIT_TIMER = signal.ITIMER_PROF
-LIMIT_SIGNAL = signal.SIGPROF
-
-
-class _PageTimeout(BaseException):
-    """Raised in a worker by its alarm when a page runs over the time limit.
-
-    A BaseException, not an Exception: trafilatura wraps its fallback extractors, JSON-LD parsing
-    and retries in `except Exception`, which would swallow the alarm and let the page run on.
-    """
-
-
-def _on_alarm(signum: int, frame: object) -> None:
-    raise _PageTimeout
-
-
-_extract_function = functools.cache(load_object)
-
-
-def read_within_limit(
-    function: Callable[..., Reading | Rejected] | str, *args: Any
-) -> Reading | Rejected:
-    """Run an extract function (or the one a dotted path names) on one page in a worker; over the
-    time limit, reject the page.
-
-    Pathological markup can keep a parser or a regular expression busy for hours, and pages
-    leave the extraction stage in order: one stuck page would stall the whole crawl. The alarm
-    interrupts Python code and regular expressions alike (both check for signals); a hang where
-    no signal handler runs (C code, signals masked) is ended by the crawl process's deadline.
-    """
-    if isinstance(function, str):
-        function = _extract_function(function)
-    limit = _page_time_limit
-    if not limit:
-        return function(*args)
-    try:
-        signal.setitimer(LIMIT_TIMER, limit)
-        try:
-            return function(*args)
-        finally:
-            signal.setitimer(LIMIT_TIMER, 0)
-    except _PageTimeout:
-        return Rejected(Reason.EXTRACTION_TIMEOUT, f"extraction took over {limit:g} CPU s")
-
-
-def _running(pid: int) -> bool:
-    """Whether process `pid` runs; a killed one is a zombie until its own parent reaps it."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-            return handle.read().rpartition(")")[2].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-def _exit_with_parent(parent_pid: int) -> None:
-    # The crawl process, not this worker's parent: that is the pool's fork server, which lives
-    # as long as any worker does.
-    while True:
-        time.sleep(PARENT_CHECK_SECONDS)
-        if not _running(parent_pid):
-            os._exit(0)
-
-
-def init_worker(parent_pid: int, page_time_limit: float | None = None) -> None:
-    """Worker-process initializer: exit when the crawl process dies; arm the page time limit.
-
-    A crawl killed with SIGKILL cannot stop its pool; without this its workers would wait on
-    their task queue for ever, holding memory and the crawl's log pipes.
-    """
-    global _page_time_limit
-    _page_time_limit = page_time_limit
-    signal.signal(LIMIT_SIGNAL, _on_alarm)
-    # py3langid loads its model on first use (0.4 s here): do it now, or the first page of each
-    # worker would spend that against its time limit.
-    detect_language("The model is loaded before the first page is timed.")
-    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
-
-
-# --- The crawl-process side -----------------------------------------------------------------
 
 
 def deadline_for(page_time_limit: float | None) -> float | None:
@@ -171,6 +81,10 @@ class _Pool:
         # (`worker_preload`), so a worker (and a restarted one) does not pay it again.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["newscrawl.worker_preload"])
+        # read by `worker_preload`, which the fork server (started later) inherits it with
+        main_path = get_preparation_data("extract").get("init_main_from_path")
+        if main_path:
+            os.environ[CRAWL_MAIN_ENV] = main_path
         self.executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
@@ -257,7 +171,7 @@ class ExtractPipeline(Stage):
             raise self.drop(Reason.HTTP_STATUS, f"{item.status} {item.url}")
         source = source_for_url(item.url, fallback=item.source)
         if self.pool is None:
-            read_page = _extract_function(self.extract_function)
+            read_page = extract_function(self.extract_function)
             return self.finish(item, source, read_page(*self.read_args(item, source)))
         previous = self._previous
         self._previous = mine = Deferred()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl import extract_stage
-from newscrawl.extract_stage import read_within_limit
+from newscrawl import extract_stage, extract_worker
+from newscrawl.extract_worker import read_within_limit
 from newscrawl.reading import Rejected
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,12 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def limited(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """This process armed as a worker with a 0.2 s limit, as `init_worker` arms one."""
-    monkeypatch.setattr(extract_stage, "_page_time_limit", 0.2)
-    armed = signal.getitimer(extract_stage.LIMIT_TIMER)
-    handler = signal.signal(extract_stage.LIMIT_SIGNAL, extract_stage._on_alarm)
+    monkeypatch.setattr(extract_worker, "_page_time_limit", 0.2)
+    armed = signal.getitimer(extract_worker.LIMIT_TIMER)
+    handler = signal.signal(extract_worker.LIMIT_SIGNAL, extract_worker._on_alarm)
     yield
-    signal.signal(extract_stage.LIMIT_SIGNAL, handler)
-    signal.setitimer(extract_stage.LIMIT_TIMER, *armed)
+    signal.signal(extract_worker.LIMIT_SIGNAL, handler)
+    signal.setitimer(extract_worker.LIMIT_TIMER, *armed)
 
 
 def _spin() -> None:
@@ -58,20 +58,20 @@ def test_a_page_over_the_limit_is_rejected(runaway: object) -> None:
 @pytest.mark.usefixtures("limited")
 def test_a_page_within_the_limit_is_read_and_the_alarm_disarmed() -> None:
     assert read_within_limit(len, "page") == 4
-    assert signal.getitimer(extract_stage.LIMIT_TIMER) == (0.0, 0.0)
+    assert signal.getitimer(extract_worker.LIMIT_TIMER) == (0.0, 0.0)
 
 
 def test_without_a_limit_the_alarm_is_left_alone() -> None:
     """The crawl process itself (no worker pool) is never interrupted, nor its own alarm reset."""
-    assert extract_stage._page_time_limit is None
-    handler = signal.signal(extract_stage.LIMIT_SIGNAL, lambda signum, frame: None)
-    armed = signal.setitimer(extract_stage.LIMIT_TIMER, 100)  # returns what was armed
+    assert extract_worker._page_time_limit is None
+    handler = signal.signal(extract_worker.LIMIT_SIGNAL, lambda signum, frame: None)
+    armed = signal.setitimer(extract_worker.LIMIT_TIMER, 100)  # returns what was armed
     try:
         assert read_within_limit(len, "page") == 4
-        assert signal.getitimer(extract_stage.LIMIT_TIMER)[0] > 99
+        assert signal.getitimer(extract_worker.LIMIT_TIMER)[0] > 99
     finally:
-        signal.setitimer(extract_stage.LIMIT_TIMER, *armed)
-        signal.signal(extract_stage.LIMIT_SIGNAL, handler)
+        signal.setitimer(extract_worker.LIMIT_TIMER, *armed)
+        signal.signal(extract_worker.LIMIT_SIGNAL, handler)
 
 
 def test_the_pool_spawns_its_workers_off_the_reactor_thread(
@@ -132,3 +132,29 @@ def test_the_crawl_process_loads_none_of_the_extraction_stack() -> None:
 
 def test_a_dotted_extract_function_is_resolved_in_the_worker() -> None:
     assert read_within_limit("builtins.len", "page") == 4
+
+
+MAIN_SCRIPT = """
+import sys
+from scrapy.cmdline import execute  # what the `scrapy` console script imports
+
+if __name__ == "__main__":
+    sys.path.insert(0, {root!r})
+    from newscrawl.extract_stage import _Pool
+    from tests.probes import modules_loaded
+
+    pool = _Pool(1, 60.0)
+    print(pool.executor.submit(modules_loaded, ["scrapy", "twisted"]).result())
+    pool.shutdown(wait=True)
+"""
+
+
+def test_workers_do_not_run_the_crawls_main_script_again(tmp_path: Path) -> None:
+    # multiprocessing re-runs the main script in each worker unless told it is there already;
+    # for `scrapy crawl` that is all of Scrapy and Twisted, 0.6 CPU s per worker at start-up.
+    script = tmp_path / "scrapy"
+    script.write_text(MAIN_SCRIPT.format(root=str(ROOT)))
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.strip() == "[]", done.stderr
