@@ -13,6 +13,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+from scrapy.settings import Settings
 
 from newscrawl import extract_stage, extract_worker
 from newscrawl.extract_worker import read_within_limit
@@ -158,3 +159,51 @@ def test_workers_do_not_run_the_crawls_main_script_again(tmp_path: Path) -> None
         [sys.executable, str(script)], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert done.stdout.strip() == "[]", done.stderr
+
+
+FORK_SERVER_CHECK = """
+import os, sys
+sys.path.insert(0, {root!r})
+from newscrawl.extract_stage import start_fork_server
+
+start_fork_server()
+me = os.getpid()
+with open(f"/proc/{{me}}/task/{{me}}/children") as handle:
+    children = handle.read().split()
+commands = []
+for child in children:
+    with open(f"/proc/{{child}}/cmdline", "rb") as handle:
+        commands.append(handle.read().replace(b"\\0", b" ").decode())
+print(sum("forkserver" in command for command in commands))
+"""
+
+
+def test_the_fork_server_starts_before_any_pool_is_made() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FORK_SERVER_CHECK.format(root=str(ROOT))],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "1", done.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "started"),
+    [
+        ({"EXTRACT_WORKERS": 2}, True),
+        ({"EXTRACT_WORKERS": ""}, True),
+        ({"EXTRACT_WORKERS": 0}, False),
+        ({"EXTRACT_WORKERS": 2, "ITEM_PIPELINES": {}}, False),
+    ],
+)
+def test_the_add_on_starts_the_fork_server_only_for_a_crawl_that_has_workers(
+    monkeypatch: pytest.MonkeyPatch, overrides: dict[str, object], started: bool
+) -> None:
+    calls: list[None] = []
+    monkeypatch.setattr(extract_stage, "start_fork_server", lambda: calls.append(None))
+    settings = Settings()
+    settings.setmodule("newscrawl.settings")
+    settings.update(overrides)
+    extract_stage.EarlyForkServer().update_settings(settings)
+    assert bool(calls) is started
