@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import redis
 import scrapy
@@ -54,6 +54,14 @@ class WarcSpider(scrapy.Spider):
     """Reads WARC files (plain or gzipped; local, globbed or over http) without downloading."""
 
     name = "warc"
+    # Nothing is downloaded: records come from files or urllib streams, and the one request is
+    # "data:,". Without these, Scrapy would build its HTTP, FTP and S3 handlers and import its TLS
+    # modules (whose deprecation shims walk the stack with source lines) for the retry
+    # middleware's exception list and the handlers: 0.1 CPU s of the start.
+    custom_settings: ClassVar[dict[str, Any]] = {
+        "DOWNLOAD_HANDLERS": dict.fromkeys(("http", "https", "ftp", "s3")),
+        "RETRY_ENABLED": False,
+    }
     queue: ArchiveQueue | None = None
 
     def __init__(
