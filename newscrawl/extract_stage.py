@@ -115,9 +115,6 @@ class _Pool:
     """
 
     def __init__(self, workers: int, page_time_limit: float | None) -> None:
-        # forkserver, not fork: forking a process that runs threads (Twisted's) is unsafe. The
-        # fork server is a fresh single-threaded process that loads what every worker needs once
-        # (`worker_preload`), so a worker (and a restarted one) does not pay it again.
         self.executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=start_fork_server(),

@@ -36,7 +36,7 @@ def quality_signals(text: str) -> dict[str, float]:
     cores = [word.strip(WORD_EDGE_PUNCTUATION) for word in words]
     measured = len(cores) - cores.count("")
     # A word whose core is all letters has one; only the others are looked at letter by letter
-    # (the letter-by-letter look at every word was most of the crawl process's cost here).
+    # (looking at every word so was two thirds of this function's cost).
     non_alpha = sum(
         1
         for word, core in zip(words, cores, strict=True)
