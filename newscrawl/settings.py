@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scrapy.settings import default_settings
+
 from newscrawl import __version__
 
 BOT_NAME = "newscrawl"
@@ -53,10 +55,20 @@ SITEMAP_MAX_DEPTH = 2
 # port; the telnet console is the older equivalent. Neither belongs on an unattended crawler.
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-EXTENSIONS = {
-    "scrapy.extensions.telnet.TelnetConsole": None,
-    "scrapy.extensions.remote_control.RemoteControl": None,
+# Both are left out of Scrapy's base list rather than set to None in EXTENSIONS: Scrapy imports
+# every class named in EXTENSIONS, None or not, and RemoteControl's module imports aiohttp
+# (0.16 CPU s of every crawl's start). Listed in EXTENSIONS again, each stays off by the setting
+# above unless that is turned on too.
+EXTENSIONS_BASE = {
+    path: order
+    for path, order in default_settings.EXTENSIONS_BASE.items()
+    if path
+    not in (
+        "scrapy.extensions.telnet.TelnetConsole",
+        "scrapy.extensions.remote_control.RemoteControl",
+    )
 }
+EXTENSIONS: dict[str, int | None] = {}
 
 # newscrawl.shared_mode: hosts share one Redis when REDIS_URL is set (README "Past one machine").
 # newscrawl.extract_stage.EarlyForkServer: the extraction workers' fork server starts loading

@@ -14,9 +14,11 @@ def test_safe_by_default() -> None:
     assert 0 < settings.getint("DOWNLOAD_MAXSIZE") <= 50 * 1024 * 1024
     assert not settings.getbool("TELNETCONSOLE_ENABLED")
     assert not settings.getbool("REMOTE_CONTROL_ENABLED")
-    extensions = settings.getdict("EXTENSIONS")
-    assert extensions["scrapy.extensions.telnet.TelnetConsole"] is None
-    assert extensions["scrapy.extensions.remote_control.RemoteControl"] is None
+    # what Scrapy builds: its base list merged with the project's
+    extensions = settings.get_component_priority_dict_with_base("EXTENSIONS")
+    assert "scrapy.extensions.corestats.CoreStats" in extensions
+    assert "scrapy.extensions.telnet.TelnetConsole" not in extensions
+    assert "scrapy.extensions.remote_control.RemoteControl" not in extensions
     assert f"newscrawl/{__version__}" in settings.get("USER_AGENT")
 
 

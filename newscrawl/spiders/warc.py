@@ -21,6 +21,7 @@ import redis
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
+from scrapy.settings import default_settings
 from scrapy.utils.asyncio import create_looping_call
 
 from newscrawl.archive_queue import ArchiveQueue, crawl_name
@@ -57,10 +58,17 @@ class WarcSpider(scrapy.Spider):
     # Nothing is downloaded: records come from files or urllib streams, and the one request is
     # "data:,". Without these, Scrapy would build its HTTP, FTP and S3 handlers and import its TLS
     # modules (whose deprecation shims walk the stack with source lines) for the retry
-    # middleware's exception list and the handlers: 0.1 CPU s of the start.
+    # middleware's exception list and the handlers: 0.1 CPU s of the start. Nor are cookies
+    # kept: the cookies middleware's module imports tldextract (0.1 CPU s), so it is left out of
+    # the base list (COOKIES_ENABLED=False would still import it).
     custom_settings: ClassVar[dict[str, Any]] = {
         "DOWNLOAD_HANDLERS": dict.fromkeys(("http", "https", "ftp", "s3")),
         "RETRY_ENABLED": False,
+        "DOWNLOADER_MIDDLEWARES_BASE": {
+            path: order
+            for path, order in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items()
+            if path != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
+        },
     }
     queue: ArchiveQueue | None = None
 
