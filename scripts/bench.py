@@ -1,7 +1,7 @@
 """`make bench`: newscrawl end to end against a plain trafilatura loop, on real pages.
 
     python -m scripts.bench [--eval-dir ../shared/eval] [--repeat 3] [--workers 2]
-                            [--pages 1000] [--scales 1,4,10] [--skip-scale] [--profile]
+                            [--pages 1000] [--scales 1,4,10] [--skip-scale] [--profile] [--pair]
 
 What is measured, and how:
 
@@ -20,6 +20,10 @@ What is measured, and how:
   into the crawl process, its descendants, and start-up (spawn to the first page done, from the
   tree's CPU samples); **peak RSS** = the highest sum of VmRSS over the tree, sampled from /proc
   every 0.2 s; the **CPU other processes used** meanwhile = /proc/stat busy time minus the tree's.
+- **Two plain loops at once** (`--pair`, after each attempt): what running two CPU-bound
+  processes side by side costs on this machine (shared caches, a host's sibling hyperthreads):
+  their CPU per page against the lone loop's of the same attempts. newscrawl's two workers pay
+  it too, so it tells how much of a CPU-per-page excess is the machine's. Reported, not judged.
 - **Cost at scale:** newscrawl alone on generated pages (`devtools.warcgen`) at `--scales`
   multiples of `--pages`: CPU per page within 10 % and peak RSS within 20 % of the 1x run.
 
@@ -40,6 +44,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -353,6 +358,28 @@ def fresh_folder(label: str) -> Path:
     return folder
 
 
+def run_plain_pair(warc: Path, label: str) -> list[Result]:
+    """Two plain loops started together, each measured as `run_plain` measures one."""
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(run_plain, [warc, warc], [f"{label}-a", f"{label}-b"]))
+
+
+def pair_line(alone: list[Result], paired: list[Result]) -> str:
+    """Mean CPU per page of the paired loops against the mean of the lone ones.
+
+    >>> alone = [Result(100, Measured(0, 1, 0, 0, 5.0, 5.0, 0), [1.0])]
+    >>> paired = [Result(100, Measured(0, 1, 0, 0, c, c, 0), [1.0]) for c in (5.4, 5.6)]
+    >>> pair_line(alone, paired)
+    'two plain loops at once: 55.0 CPU ms per page against 50.0 for one alone (1.10x)'
+    """
+    one = sum(r.cpu_per_page for r in alone) / len(alone)
+    two = sum(r.cpu_per_page for r in paired) / len(paired)
+    return (
+        f"two plain loops at once: {1000 * two:.1f} CPU ms per page against {1000 * one:.1f} "
+        f"for one alone ({two / one:.2f}x)"
+    )
+
+
 def run_plain(warc: Path, label: str) -> Result:
     folder = fresh_folder(label)
     measured = run_measured(
@@ -567,6 +594,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the crawl's main process (slower)"
     )
+    parser.add_argument(
+        "--pair",
+        action="store_true",
+        help="also run two plain loops at once per attempt: this machine's cost of parallelism",
+    )
     parser.add_argument("--plain-loop", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -586,10 +618,13 @@ def main(argv: list[str] | None = None) -> int:
     real = ensure_real_warc(args.eval_dir, BENCH_DIR)
     plains: list[Result] = []
     crawls: list[Result] = []
+    pairs: list[Result] = []
     for attempt in range(1, args.repeat + 1):
         print(f"real pages, run {attempt}/{args.repeat} ...", file=sys.stderr)
         plains.append(run_plain(real, f"plain-real-{attempt}"))
         crawls.append(run_newscrawl(real, f"newscrawl-real-{attempt}", args.workers, args.profile))
+        if args.pair:
+            pairs += run_plain_pair(real, f"plain-pair-{attempt}")
     plain, crawl = best(plains), best(crawls)
     scaled: list[Result] = []
     if not args.skip_scale:
@@ -620,6 +655,8 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     rates = ", ".join(f"{p.rate:.1f} / {c.rate:.1f}" for p, c in zip(plains, crawls, strict=True))
     print(f"each run, pages/s with start-up, plain / newscrawl: {rates}")
+    if pairs:
+        print(pair_line(plains, pairs))
     if scaled:
         print()
         print(

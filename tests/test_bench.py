@@ -60,6 +60,22 @@ def test_plain_loop_runs_in_a_process_of_its_own(
     assert result.measured.returncode == 0
 
 
+def test_a_pair_of_plain_loops_runs_at_the_same_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bench, "BENCH_DIR", tmp_path)
+    monkeypatch.setattr(bench, "RUNS_DIR", tmp_path / "runs")
+    monkeypatch.setattr(bench, "MIN_PAGES", 3)
+    first, second = bench.run_plain_pair(bench.ensure_warc(3, seed=1), "pair-test")
+    assert first.pages == second.pages == 3
+    # each started before the other ended
+    assert second.measured.spawned_at < first.measured.spawned_at + first.measured.wall
+    assert first.measured.spawned_at < second.measured.spawned_at + second.measured.wall
+    assert (tmp_path / "runs" / "pair-test-a").is_dir() and (
+        tmp_path / "runs" / "pair-test-b"
+    ).is_dir()
+
+
 def test_plain_loop_reads_only_html_200_responses(tmp_path: Path) -> None:
     body = (
         b"<html><body><article><p>" + b"Words of a story. " * 40 + b"</p></article></body></html>"
