@@ -517,6 +517,28 @@ def table(columns: list[tuple[str, Result]]) -> str:
     return "\n".join(lines)
 
 
+def attempt_lines(plains: list[Result], crawls: list[Result]) -> list[str]:
+    """Each attempt's pair, run back to back: its rates and its own ratios.
+
+    On a machine whose speed drifts, the ratio of one attempt compares runs made under the same
+    conditions, where the best of each side may come from different moments.
+
+    >>> plain = Result(100, Measured(0, 10, 0, 0, 5.0, 5.0, 0), [1.0])
+    >>> crawl = Result(100, Measured(0, 5, 0, 0, 1.0, 6.0, 0), [1.0])
+    >>> attempt_lines([plain], [crawl])  # doctest: +NORMALIZE_WHITESPACE
+    ['each run, pages/s with start-up, plain / newscrawl: 10.0 / 20.0',
+     'each run, ratio with start-up: 2.00x; CPU per page, newscrawl / plain: 1.20x']
+    """
+    pairs = list(zip(plains, crawls, strict=True))
+    rates = ", ".join(f"{p.rate:.1f} / {c.rate:.1f}" for p, c in pairs)
+    ratios = ", ".join(f"{c.rate / p.rate:.2f}x" for p, c in pairs)
+    cpu = ", ".join(f"{c.cpu_per_page / p.cpu_per_page:.2f}x" for p, c in pairs)
+    return [
+        f"each run, pages/s with start-up, plain / newscrawl: {rates}",
+        f"each run, ratio with start-up: {ratios}; CPU per page, newscrawl / plain: {cpu}",
+    ]
+
+
 def best(results: list[Result]) -> Result:
     return max(results, key=lambda r: r.rate)
 
@@ -653,8 +675,8 @@ def main(argv: list[str] | None = None) -> int:
     checks = targets(plain, crawl)
     for line, _ in checks:
         print(line)
-    rates = ", ".join(f"{p.rate:.1f} / {c.rate:.1f}" for p, c in zip(plains, crawls, strict=True))
-    print(f"each run, pages/s with start-up, plain / newscrawl: {rates}")
+    for line in attempt_lines(plains, crawls):
+        print(line)
     if pairs:
         print(pair_line(plains, pairs))
     if scaled:
