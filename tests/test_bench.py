@@ -48,32 +48,29 @@ def test_archive_is_built_once_and_cached(tmp_path: Path, monkeypatch: pytest.Mo
     assert not list(tmp_path.glob("*.part"))
 
 
-def test_plain_loop_runs_in_a_process_of_its_own(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The bench starts the baseline as `python -m scripts.bench --plain-loop`, from the checkout.
+@pytest.fixture
+def tiny_warc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A 3-page generated archive, with the bench's folders and page minimum set for it."""
     monkeypatch.setattr(bench, "BENCH_DIR", tmp_path)
     monkeypatch.setattr(bench, "RUNS_DIR", tmp_path / "runs")
     monkeypatch.setattr(bench, "MIN_PAGES", 3)
-    result = bench.run_plain(bench.ensure_warc(3, seed=1), "plain-test")
+    return bench.ensure_warc(3, seed=1)
+
+
+def test_plain_loop_runs_in_a_process_of_its_own(tiny_warc: Path) -> None:
+    # The bench starts the baseline as `python -m scripts.bench --plain-loop`, from the checkout.
+    result = bench.run_plain(tiny_warc, "plain-test")
     assert result.pages == 3
     assert result.measured.returncode == 0
 
 
-def test_a_pair_of_plain_loops_runs_at_the_same_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(bench, "BENCH_DIR", tmp_path)
-    monkeypatch.setattr(bench, "RUNS_DIR", tmp_path / "runs")
-    monkeypatch.setattr(bench, "MIN_PAGES", 3)
-    first, second = bench.run_plain_pair(bench.ensure_warc(3, seed=1), "pair-test")
+def test_a_pair_of_plain_loops_runs_at_the_same_time(tiny_warc: Path) -> None:
+    first, second = bench.run_plain_pair(tiny_warc, "pair-test")
     assert first.pages == second.pages == 3
     # each started before the other ended
     assert second.measured.spawned_at < first.measured.spawned_at + first.measured.wall
     assert first.measured.spawned_at < second.measured.spawned_at + second.measured.wall
-    assert (tmp_path / "runs" / "pair-test-a").is_dir() and (
-        tmp_path / "runs" / "pair-test-b"
-    ).is_dir()
+    assert (bench.RUNS_DIR / "pair-test-a").is_dir() and (bench.RUNS_DIR / "pair-test-b").is_dir()
 
 
 def test_plain_loop_reads_only_html_200_responses(tmp_path: Path) -> None:
