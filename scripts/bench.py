@@ -19,7 +19,8 @@ What is measured, and how:
 - **CPU** of the whole process tree (the crawl, the workers' fork server, the workers), split
   into the crawl process, its descendants, and start-up (spawn to the first page done, from the
   tree's CPU samples); **peak RSS** = the highest sum of VmRSS over the tree, sampled from /proc
-  every 0.2 s; the **CPU other processes used** meanwhile = /proc/stat busy time minus the tree's.
+  every 0.2 s; the **CPU other processes used** meanwhile = /proc/stat busy time minus the tree's
+  (on a virtual machine that includes steal: time the host gave to its other guests).
 - **Two plain loops at once** (`--pair`, after each attempt): what running two CPU-bound
   processes side by side costs on this machine (shared caches, a host's sibling hyperthreads):
   their CPU per page against the lone loop's of the same attempts. newscrawl's two workers pay
@@ -175,6 +176,8 @@ def process_tree(root: int) -> dict[int, float]:
 
 def machine_busy_seconds(stat: str) -> float:
     """CPU seconds all processes of the machine have used since boot, from /proc/stat.
+
+    Steal counts as used: on a virtual machine it is time the host ran other guests instead.
 
     >>> machine_busy_seconds("cpu  100 0 50 900 30 0 10 0 0 0\\ncpu0 1 2 3\\n") * CLOCK_TICKS
     160.0
