@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scrapy.settings import default_settings
-
 from newscrawl import __version__
+from newscrawl.scrapy_defaults import base_without
 
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
@@ -55,20 +54,14 @@ SITEMAP_MAX_DEPTH = 2
 # port; the telnet console is the older equivalent. Neither belongs on an unattended crawler.
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-# Both are left out of Scrapy's base list rather than set to None in EXTENSIONS: Scrapy imports
-# every class named in EXTENSIONS, None or not, and RemoteControl's module imports aiohttp
-# (0.16 CPU s of every crawl's start). Listed in EXTENSIONS again, each stays off by the setting
-# above unless that is turned on too.
-EXTENSIONS_BASE = {
-    path: order
-    for path, order in default_settings.EXTENSIONS_BASE.items()
-    if path
-    not in (
-        "scrapy.extensions.telnet.TelnetConsole",
-        "scrapy.extensions.remote_control.RemoteControl",
-    )
-}
-EXTENSIONS: dict[str, int | None] = {}
+# Both are left out of Scrapy's base list rather than set to None in EXTENSIONS, which still
+# imports them: RemoteControl's module imports aiohttp (0.16 CPU s of every crawl's start).
+# Listed in EXTENSIONS again, each stays off by the setting above unless that is turned on too.
+EXTENSIONS_BASE = base_without(
+    "EXTENSIONS_BASE",
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.extensions.remote_control.RemoteControl",
+)
 
 # newscrawl.shared_mode: hosts share one Redis when REDIS_URL is set (README "Past one machine").
 # newscrawl.extract_stage.EarlyForkServer: the extraction workers' fork server starts loading
@@ -125,10 +118,12 @@ DEDUP_STORE = "sqlite:///" + str(PROJECT_DIR / "output" / "dedup.sqlite")
 # the defaults of newscrawl.dedup.deduplicator.NearDupParams, where each default's reason is.
 
 # --- Operation ---------------------------------------------------------------------------------
-# The run: its id, output path, dedup store and manifest (newscrawl.run).
-EXTENSIONS["newscrawl.run.Run"] = 0
-EXTENSIONS["newscrawl.exclusions.ExclusionFile"] = 400
-# Write `<run>.excluded.jsonl`, every page not written and why (newscrawl.exclusions).
+EXTENSIONS = {
+    # The run: its id, output path, dedup store and manifest (newscrawl.run).
+    "newscrawl.run.Run": 0,
+    # Write `<run>.excluded.jsonl`, every page not written and why (newscrawl.exclusions).
+    "newscrawl.exclusions.ExclusionFile": 400,
+}
 EXCLUSIONS_ENABLED = True
 # `scrapy corpus`: the dataset folder (empty: `<OUTPUT_DIR>/corpus`), and records per Parquet
 # shard: 50,000 stories are about 100 MB of Parquet, a shard size the Hub and readers handle well.

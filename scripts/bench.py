@@ -532,10 +532,10 @@ def attempt_lines(plains: list[Result], crawls: list[Result]) -> list[str]:
     ['each run, pages/s with start-up, plain / newscrawl: 10.0 / 20.0',
      'each run, ratio with start-up: 2.00x; CPU per page, newscrawl / plain: 1.20x']
     """
-    pairs = list(zip(plains, crawls, strict=True))
-    rates = ", ".join(f"{p.rate:.1f} / {c.rate:.1f}" for p, c in pairs)
-    ratios = ", ".join(f"{c.rate / p.rate:.2f}x" for p, c in pairs)
-    cpu = ", ".join(f"{c.cpu_per_page / p.cpu_per_page:.2f}x" for p, c in pairs)
+    attempts = list(zip(plains, crawls, strict=True))
+    rates = ", ".join(f"{p.rate:.1f} / {c.rate:.1f}" for p, c in attempts)
+    ratios = ", ".join(f"{c.rate / p.rate:.2f}x" for p, c in attempts)
+    cpu = ", ".join(f"{c.cpu_per_page / p.cpu_per_page:.2f}x" for p, c in attempts)
     return [
         f"each run, pages/s with start-up, plain / newscrawl: {rates}",
         f"each run, ratio with start-up: {ratios}; CPU per page, newscrawl / plain: {cpu}",

@@ -21,7 +21,6 @@ import redis
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
-from scrapy.settings import default_settings
 from scrapy.utils.asyncio import create_looping_call
 
 from newscrawl.archive_queue import ArchiveQueue, crawl_name
@@ -35,6 +34,7 @@ from newscrawl.archives import (
 )
 from newscrawl.dedup.redis_store import connect
 from newscrawl.items import Article, Page
+from newscrawl.scrapy_defaults import base_without
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -60,15 +60,13 @@ class WarcSpider(scrapy.Spider):
     # modules (whose deprecation shims walk the stack with source lines) for the retry
     # middleware's exception list and the handlers: 0.1 CPU s of the start. Nor are cookies
     # kept: the cookies middleware's module imports tldextract (0.1 CPU s), so it is left out of
-    # the base list (COOKIES_ENABLED=False would still import it).
+    # Scrapy's base list (COOKIES_ENABLED=False would still import it).
     custom_settings: ClassVar[dict[str, Any]] = {
         "DOWNLOAD_HANDLERS": dict.fromkeys(("http", "https", "ftp", "s3")),
         "RETRY_ENABLED": False,
-        "DOWNLOADER_MIDDLEWARES_BASE": {
-            path: order
-            for path, order in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items()
-            if path != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
-        },
+        "DOWNLOADER_MIDDLEWARES_BASE": base_without(
+            "DOWNLOADER_MIDDLEWARES_BASE", "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
+        ),
     }
     queue: ArchiveQueue | None = None
 
