@@ -18,6 +18,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from newscrawl.article_metadata import read_article_metadata
 from newscrawl.cleanup import GENERIC, CleanupRules, clean_text, headline_keys, prune_tree
 from newscrawl.comments import remove_comments
 from newscrawl.dateline_element import find_dateline_element
@@ -27,12 +28,13 @@ from newscrawl.loose_text import wrap_loose_text
 from newscrawl.reading import Extracted
 
 # trafilatura options measured best on news pages (README: Extraction); never deduplicate=True:
-# its process-global cache silently drops paragraphs of syndicated copy.
+# its process-global cache silently drops paragraphs of syndicated copy. Metadata is read apart,
+# only the fields a record has (newscrawl.article_metadata).
 TRAFILATURA_OPTIONS = {
     "include_comments": False,
     "include_images": False,
     "favor_precision": True,
-    "with_metadata": True,
+    "with_metadata": False,
     "deduplicate": False,
 }
 # Less text than one sentence is what trafilatura scrapes from pages without an article
@@ -85,16 +87,18 @@ def extract(
     document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     if document is None or not document.text:
         return None
-    headlines = headline_keys([document.title, *metadata.headlines()])
+    published = metadata.date(PUBLISHED_META, metadata.json_ld_published)
+    found = read_article_metadata(tree, url, with_date=published is None)
+    headlines = headline_keys([found.title, *metadata.headlines()])
     cleaned = clean_text(document.text, headlines, rules, fired)
     if len(cleaned.text) < MIN_TEXT_CHARS:
         return None
     return Extracted(
-        title=document.title,
+        title=found.title,
         text=cleaned.text,
         credits=cleaned.credits,
-        authors=_authors(document.author),
-        published=metadata.date(PUBLISHED_META, metadata.json_ld_published) or document.date,
+        authors=_authors(found.author),
+        published=published or found.date,
         modified=metadata.date(MODIFIED_META, metadata.json_ld_modified),
         canonical_url=metadata.canonical_url(url),
         rules_fired=list(dict.fromkeys(fired)),

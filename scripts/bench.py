@@ -73,7 +73,9 @@ MIB = 1024 * 1024
 LOG_TAIL_LINES = 30  # log lines shown when a crawl fails
 MIN_PAGES = 4  # a run with fewer pages done has no second half to time
 
-# The plain loop uses the project's trafilatura options (newscrawl.extraction).
+# The plain loop uses the project's trafilatura options (newscrawl.extraction), with trafilatura's
+# own metadata extraction: that is how trafilatura alone gives the title, authors and date a
+# record has (newscrawl reads only those fields: newscrawl.article_metadata).
 PLAIN_OPTIONS = {
     "include_images": False,
     "include_comments": False,
