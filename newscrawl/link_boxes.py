@@ -24,6 +24,8 @@ True
 
 from __future__ import annotations
 
+import string
+
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
@@ -40,6 +42,7 @@ _CANDIDATES = XPath(
     f"[string-length(normalize-space()) <= {MAX_BOX_CHARS}]"
 )
 _LINKS = XPath(".//a[@href]")
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")
 
 
 def drop_link_boxes(tree: HtmlElement) -> bool:
@@ -62,4 +65,8 @@ def is_link_box(element: HtmlElement) -> bool:
 
 
 def _letters(text: str) -> int:
-    return sum(character.isalpha() for character in text)
+    """How many characters of `text` are letters (`str.isalpha`)."""
+    if text.isascii():  # bytes.translate deletes in C; below 128 only A-Z and a-z are letters
+        data = text.encode("ascii")
+        return len(data) - len(data.translate(None, _ASCII_LETTERS))
+    return sum(map(str.isalpha, text))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from lxml.html import fromstring
 
 from newscrawl.extraction import extract
-from newscrawl.link_boxes import drop_link_boxes
+from newscrawl.link_boxes import _letters, drop_link_boxes
 
 BODY = (
     "<p>The harbour board approved the ferry plan on Monday after a long debate about the cost "
@@ -75,3 +76,16 @@ def test_a_table_of_dated_headlines_is_removed_and_a_table_of_figures_stays() ->
     assert "fares to rise" not in extracted.text and "A new pier opens" not in extracted.text
     assert "North harbour line" in extracted.text and "free for children" in extracted.text
     assert "generic:link-box" in extracted.rules_fired
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Related: 3 stories, 2024!",
+        "Caf\u00e9 r\u00e9ouvert \u2014 \u4e0a\u6d77 2\u00bd",
+        "\x00\t_^`{~" * 9,
+    ],
+)
+def test_letters_are_counted_as_str_isalpha_counts_them(text: str) -> None:
+    assert _letters(text) == sum(character.isalpha() for character in text)
