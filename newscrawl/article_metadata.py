@@ -5,8 +5,9 @@ extract_metadata`, which also reads the site name, categories, tags and license:
 record has, costing a fifth of that function's time on the eval pages. `read_article_metadata`
 calls the same trafilatura and htmldate functions for title, author, URL and date, in the same
 order and with the same settings, so those fields come out as `extract_metadata` gives them
-(the extraction tests compare the two on every fixture page). htmldate's date search, the most
-expensive part, is skipped when the caller already has the date from the page's own metadata.
+(tests/test_article_metadata.py compares the two on the fixture pages and on pages written to
+reach each of those rules). htmldate's date search, the most expensive part, is skipped when
+the caller already has the date from the page's own metadata.
 
 Neither trafilatura's metadata functions nor htmldate change the tree they read (both copy it
 before pruning), so the text extraction is unaffected by whether, or when, this runs.
