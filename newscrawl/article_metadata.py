@@ -32,6 +32,7 @@ from trafilatura.metadata import (
 from trafilatura.settings import set_date_params
 
 logger = logging.getLogger(__name__)
+_FIELDS = ("title", "author", "url", "date")  # what is read; `date` is set by `find_date` only
 
 
 def read_article_metadata(tree: HtmlElement, url: str | None, with_date: bool) -> Document:
@@ -54,12 +55,6 @@ def read_article_metadata(tree: HtmlElement, url: str | None, with_date: bool) -
         metadata.url = extract_url(tree, url)
     if with_date:
         metadata.date = find_date(tree, **set_date_params(True), url=metadata.url)
-    found = Document()
-    found.title, found.author, found.url, found.date = (
-        metadata.title,
-        metadata.author,
-        metadata.url,
-        metadata.date if with_date else None,
-    )
+    found = Document.from_dict({name: getattr(metadata, name) for name in _FIELDS})
     found.clean_and_trim()
     return found

@@ -75,12 +75,15 @@ MIN_PAGES = 4  # a run with fewer pages done has no second half to time
 
 # The plain loop uses the project's trafilatura options (newscrawl.extraction), with trafilatura's
 # own metadata extraction: that is how trafilatura alone gives the title, authors and date a
-# record has (newscrawl reads only those fields: newscrawl.article_metadata).
+# record has (newscrawl reads only those fields: newscrawl.article_metadata). Written out, not
+# imported: importing newscrawl.extraction would add its modules to the baseline's start-up
+# (tests/test_bench.py keeps the two in step).
 PLAIN_OPTIONS = {
-    "include_images": False,
     "include_comments": False,
+    "include_images": False,
     "favor_precision": True,
     "with_metadata": True,
+    "deduplicate": False,
 }
 # Epoch seconds with milliseconds first on every log line: comparable with the spawn time.
 CRAWL_LOG_FORMAT = "%(created).3f [%(name)s] %(levelname)s: %(message)s"

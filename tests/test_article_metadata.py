@@ -8,8 +8,6 @@ decides a field (a one-word meta author, a JSON-LD author, a byline in the text,
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
@@ -17,8 +15,9 @@ from trafilatura.utils import load_html
 from newscrawl import article_metadata
 from newscrawl.article_metadata import read_article_metadata
 from newscrawl.extraction import extract
+from tests.test_extraction import FIXTURES
+from tests.test_extraction import PAGES as FIXTURE_PAGES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 STORY = "".join(
     f"<p>Paragraph {n} of the story says the harbour will reopen once the crane is gone.</p>"
     for n in range(4)
@@ -60,24 +59,19 @@ PAGES = {
         f"<article>{STORY}</article></body></html>",
     ),
 }
-FIXTURE_URLS = {
-    "reuters": "https://www.reuters.com/world/europe/harbour-authority-2024-05-14/",
-    "apnews": "https://apnews.com/article/drought-egg-farms-4f1c2a9b8d7e",
-    "afp": "https://www.afp.com/en/news/3954/mangrove-nurseries-202403220512",
-    "upi": "https://www.upi.com/Top_News/US/2024/08/10/wildfire-ranchers/4171723300000/",
-    "syndicated": "https://www.valley-broadcast.example/a/flooded-mine/7712345.html",
-}
 FIELDS = ("title", "author", "url", "date")
 
 
-def _cases() -> list[tuple[str, str, str]]:
-    cases = [(name, url, page) for name, (url, page) in PAGES.items()]
-    for name, url in FIXTURE_URLS.items():
-        cases.append((name, url, (FIXTURES / f"{name}.html").read_text(encoding="utf-8")))
-    return cases
+CASES = [
+    *((name, url, page) for name, (url, page) in PAGES.items()),
+    *(
+        (name, url, (FIXTURES / f"{name}.html").read_text(encoding="utf-8"))
+        for name, url, _source in FIXTURE_PAGES
+    ),
+]
 
 
-@pytest.mark.parametrize(("name", "url", "page"), _cases(), ids=[case[0] for case in _cases()])
+@pytest.mark.parametrize(("name", "url", "page"), CASES, ids=[case[0] for case in CASES])
 def test_the_fields_a_record_uses_are_trafilaturas(name: str, url: str, page: str) -> None:
     expected = extract_metadata(load_html(page), url)
     found = read_article_metadata(load_html(page), url, with_date=True)

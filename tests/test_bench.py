@@ -13,6 +13,7 @@ import pytest
 
 from devtools.warc import write_warc
 from newscrawl.archives import ArchivedPage, read_archive
+from newscrawl.extraction import TRAFILATURA_OPTIONS
 from scripts import bench, bench_pages
 
 CHILD_MIB = 64  # resident in a grandchild of the measured process: the sampler must see it
@@ -71,6 +72,10 @@ def test_a_pair_of_plain_loops_runs_at_the_same_time(tiny_warc: Path) -> None:
     assert second.measured.spawned_at < first.measured.spawned_at + first.measured.wall
     assert first.measured.spawned_at < second.measured.spawned_at + second.measured.wall
     assert (bench.RUNS_DIR / "pair-test-a").is_dir() and (bench.RUNS_DIR / "pair-test-b").is_dir()
+
+
+def test_the_plain_loop_has_the_projects_options_and_trafilaturas_metadata() -> None:
+    assert bench.PLAIN_OPTIONS == {**TRAFILATURA_OPTIONS, "with_metadata": True}
 
 
 def test_plain_loop_reads_only_html_200_responses(tmp_path: Path) -> None:
