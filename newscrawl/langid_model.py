@@ -13,32 +13,25 @@ from __future__ import annotations
 import hashlib
 import logging
 import lzma
-import os
 import shutil
 import tempfile
 import zipfile
 from array import array
+from functools import partial
 from pathlib import Path
 from typing import IO
 
 import numpy as np
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
+from newscrawl.cache_files import cache_dir, write_atomically
+
 logger = logging.getLogger(__name__)
 
-CACHE_ENV = "NEWSCRAWL_CACHE_DIR"
 _SHIPPED = MODEL_DIR / MODEL_FILE
 # What np.load raises on a truncated or damaged npz (zipfile checks each member's CRC).
 _UNREADABLE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 _TYPECODES = {2: "H", 4: "I", 8: "L"}
-
-
-def cache_dir() -> Path:
-    """`$NEWSCRAWL_CACHE_DIR`, else `$XDG_CACHE_HOME/newscrawl`, else `~/.cache/newscrawl`."""
-    if folder := os.environ.get(CACHE_ENV):
-        return Path(folder)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "newscrawl"
 
 
 def cached_copy(shipped: Path = _SHIPPED) -> Path:
@@ -57,7 +50,7 @@ def load_identifier(shipped: Path = _SHIPPED) -> LanguageIdentifier:
     except _UNREADABLE as error:
         logger.warning("Unreadable cached language model %s (%s): writing it again", copy, error)
     try:
-        _store(shipped, copy)
+        write_atomically(copy, partial(_decompress, shipped))
     except OSError as error:
         logger.info("Language model not cached in %s: %s", copy.parent, error)
         with tempfile.TemporaryFile() as scratch:
@@ -96,15 +89,3 @@ def _stdlib_array(values: np.ndarray) -> array:
 def _decompress(shipped: Path, out: IO[bytes]) -> None:
     with lzma.open(shipped) as source:
         shutil.copyfileobj(source, out, 1 << 20)
-
-
-def _store(shipped: Path, copy: Path) -> None:
-    """Write the copy atomically: crawls starting together may write it at the same time."""
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=copy.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            _decompress(shipped, out)
-        os.replace(name, copy)
-    finally:
-        Path(name).unlink(missing_ok=True)

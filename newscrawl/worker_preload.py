@@ -2,22 +2,22 @@
 
 What every worker would otherwise load on its own first pages is loaded here, once: the reading
 modules (trafilatura, lxml, htmldate), py3langid's model (from its decompressed copy in the
-cache: see `langid_model`), and dateparser's locale data, which htmldate's fallback date search
-builds on its first call (about 2.5 s of CPU, more than most pages cost). The workers are forked
-from this process and start with all of it in memory.
+cache: see `langid_model`), and the regexes of every dateparser locale, which htmldate's
+fallback date search would compile on the first string no locale fits (3.2 CPU s, more than most
+pages cost; read from a copy in the cache instead: see `date_parser_regexes`). The workers are
+forked from this process and start with all of it in memory.
 """
 
 import os
 import sys
 
-from htmldate.extractors import get_external_parser
-
 from newscrawl import pagereader  # noqa: F401  (its imports are the point)
+from newscrawl.date_parser_regexes import warm_date_parser
 from newscrawl.extract_worker import CRAWL_MAIN_ENV
 from newscrawl.language import detect_language
 
 detect_language("The model is loaded before any worker starts.")
-get_external_parser().get_date_data("March 7, 2025")
+warm_date_parser()
 
 # A worker re-runs the crawl's main script before its first task unless the forked process's
 # `__main__` already has that file (multiprocessing's `_fixup_main_from_path`); for `scrapy`,

@@ -9,7 +9,8 @@ import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from newscrawl import langid_model
-from newscrawl.langid_model import CACHE_ENV, cached_copy, load_identifier
+from newscrawl.cache_files import CACHE_ENV
+from newscrawl.langid_model import cached_copy, load_identifier
 
 SAMPLES = (
     "The central bank raised interest rates on Thursday, officials said.",
