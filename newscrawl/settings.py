@@ -35,10 +35,10 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # Items of one callback processed at once (Scrapy's default is 100). The warc spider yields every
-# record from one callback, and Scrapy holds up to 3 x this many of them (as many in the
-# pipelines, twice as many queued), each with its body: with 10 MB records, 16 bounds that to
-# about 500 MB, and still keeps up to 16 extraction workers busy (README "Faults survived").
-CONCURRENT_ITEMS = 16
+# record from one callback and keeps at most this many in flight, each with its body: with 10 MB
+# records, 48 bounds them to about 500 MB. An extraction stage that hands pages on in archive
+# order has this many pages of room behind a slow page (README "Faults survived").
+CONCURRENT_ITEMS = 48
 RETRY_TIMES = 2
 # A request given up on is counted (retry/max_reached, and by kind in its errback), so it is a
 # warning: ERROR lines are kept for what no counter explains (newscrawl.health).

@@ -77,20 +77,23 @@ class WarcSpider(scrapy.Spider):
         self.locations = expand_locations(path or "")
         self.domains = [d.strip() for d in domains.split(",") if d.strip()]
         self._lease_lost = False
-        self._in_flight = 0  # pages yielded whose pipelines have not finished (shared mode)
+        self._in_flight = 0  # pages yielded whose pipelines have not finished
+        self._room = asyncio.Event()  # set when a page in flight finishes
+        self.max_in_flight = 1
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        spider.max_in_flight = max(settings.getint("CONCURRENT_ITEMS"), 1)
+        crawler.signals.connect(spider.item_written, signal=signals.item_scraped)
+        crawler.signals.connect(spider.item_done, signal=signals.item_dropped)
+        crawler.signals.connect(spider.item_done, signal=signals.item_error)
         url = settings.get("REDIS_URL")
         if url:
             crawl = crawl_name(spider.name, spider.locations, settings.get("ARCHIVE_CRAWL"))
             lease_ms = int(settings.getfloat("ARCHIVE_LEASE") * 1000)
             spider.queue = ArchiveQueue(connect(url), crawl, lease_ms)
-            crawler.signals.connect(spider.item_written, signal=signals.item_scraped)
-            crawler.signals.connect(spider.item_done, signal=signals.item_dropped)
-            crawler.signals.connect(spider.item_done, signal=signals.item_error)
         return spider
 
     @classmethod
@@ -108,6 +111,7 @@ class WarcSpider(scrapy.Spider):
         if self.queue is None:
             for location in self.locations:
                 for page in self._read(location):
+                    await self._wait_for_room()
                     yield page
         else:
             shared = self._read_shared(self.queue)
@@ -146,7 +150,7 @@ class WarcSpider(scrapy.Spider):
             renewal.start(queue.lease_ms / 1000 / _RENEWALS_PER_LEASE, now=False)
             try:
                 for page in self._read(taken.archive):
-                    self._in_flight += 1
+                    await self._wait_for_room()
                     yield page
                 # Done means written: pages handed on are in memory until the pipelines end.
                 while self._in_flight:
@@ -158,6 +162,20 @@ class WarcSpider(scrapy.Spider):
             renewal.stop()
             if not self._lease_lost:
                 queue.done(taken.archive)
+
+    async def _wait_for_room(self) -> None:
+        """Hold the next page back while CONCURRENT_ITEMS pages are in flight.
+
+        Scrapy takes up to CONCURRENT_ITEMS items of one callback into the pipelines and queues
+        twice as many more, each with its body. Counting the pages from their yield to their end
+        (written, dropped or failed) bounds the bodies at CONCURRENT_ITEMS instead, so all of
+        them can be in the pipelines: an extraction stage that hands items on in order then
+        has that many pages of room behind a slow one before its workers run out of work.
+        """
+        while self._in_flight >= self.max_in_flight:
+            self._room.clear()
+            await self._room.wait()
+        self._in_flight += 1
 
     def _closing(self) -> bool:
         """Whether the run is closing (time limit, shutdown): no new archive is taken then.
@@ -213,7 +231,7 @@ class WarcSpider(scrapy.Spider):
             self.logger.warning("Stopped reading %s: %s", location, exc)
 
     def item_written(self, item: Any) -> None:
-        """Shared mode: note which run wrote a record, for `written_elsewhere`."""
+        """A page became a record; shared mode notes which run wrote it (`written_elsewhere`)."""
         try:
             if isinstance(item, Article) and self.queue is not None:
                 self.queue.wrote(item.id, item.run_id)
@@ -225,6 +243,7 @@ class WarcSpider(scrapy.Spider):
 
     def item_done(self) -> None:
         self._in_flight = max(self._in_flight - 1, 0)
+        self._room.set()
 
     def written_elsewhere(self, record: dict[str, Any]) -> str | None:
         """Why a record of a killed run's `.part` must not be recovered, or None.
