@@ -26,7 +26,8 @@ What is measured, and how:
   their CPU per page against the lone loop's of the same attempts. newscrawl's two workers pay
   it too, so it tells how much of a CPU-per-page excess is the machine's. Reported, not judged.
 - **Cost at scale:** newscrawl alone on generated pages (`devtools.warcgen`) at `--scales`
-  multiples of `--pages`: CPU per page within 10 % and peak RSS within 20 % of the 1x run.
+  multiples of `--pages`: CPU per page after start-up within 10 % and peak RSS within 20 % of
+  the 1x run (the whole run's CPU per page is printed too; see `scale_rows`).
 
 The machine may be shared: absolute times depend on it, so the targets are same-run ratios and
 CPU per page. Exits 1 when a target is missed, 0 when all pass.
@@ -329,6 +330,11 @@ class Result:
         return self.measured.cpu_total / self.pages
 
     @property
+    def cpu_per_page_after_start_up(self) -> float:
+        """Tree CPU from the first page done to the end, per page after the first."""
+        return (self.measured.cpu_total - self.startup_cpu) / max(self.pages - 1, 1)
+
+    @property
     def second_half_rate(self) -> float:
         """Pages per second over the second half of the pages: start-up effects are long gone."""
         half = len(self.done) // 2
@@ -582,21 +588,28 @@ def targets(plain: Result, crawl: Result) -> list[tuple[str, bool]]:
 
 
 def scale_rows(runs: list[Result]) -> tuple[list[str], bool]:
-    """One row per scale run: CPU per page and peak RSS against the smallest run's."""
+    """One row per scale run: CPU per page and peak RSS against the smallest run's.
+
+    CPU per page is judged after start-up (the tree's CPU from the first page done to the end,
+    over the pages after the first): the start-up, a fixed 2-2.5 CPU s, is a tenth as much per
+    page at 10x as at 1x, which would make the larger runs look cheaper per page for no change
+    in what a page costs. The whole-run figure is printed beside it.
+    """
     base = runs[0]
     lines = [
-        f"{'pages':>8} {'wall s':>8} {'CPU ms/page':>12} {'vs 1x':>7} {'peak RSS MiB':>13} "
-        f"{'vs 1x':>7} {'others CPU s':>13}"
+        f"{'pages':>8} {'wall s':>8} {'CPU ms/page':>12} {'after start-up':>15} {'vs 1x':>7} "
+        f"{'peak RSS MiB':>13} {'vs 1x':>7} {'others CPU s':>13}"
     ]
     ok = True
     for run in runs:
-        cpu = run.cpu_per_page / base.cpu_per_page
+        cpu = run.cpu_per_page_after_start_up / base.cpu_per_page_after_start_up
         memory = run.measured.peak_rss / base.measured.peak_rss
         fine = abs(cpu - 1) <= MAX_CPU_DRIFT and abs(memory - 1) <= MAX_MEMORY_DRIFT
         ok = ok and fine
         lines.append(
             f"{run.pages:>8,} {run.measured.wall:>8.1f} {1000 * run.cpu_per_page:>12.1f} "
-            f"{cpu:>6.2f}x {run.measured.peak_rss / MIB:>13.0f} {memory:>6.2f}x "
+            f"{1000 * run.cpu_per_page_after_start_up:>15.1f} {cpu:>6.2f}x "
+            f"{run.measured.peak_rss / MIB:>13.0f} {memory:>6.2f}x "
             f"{run.measured.cpu_others:>13.1f}  {verdict(fine)}"
         )
     return lines, ok
@@ -691,8 +704,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(
             f"== cost at scale: generated pages (devtools.warcgen, seed {args.seed}), newscrawl "
-            f"only; targets: CPU per page within {MAX_CPU_DRIFT:.0%}, peak RSS within "
-            f"{MAX_MEMORY_DRIFT:.0%} of the {args.pages:,}-page run =="
+            f"only; targets: CPU per page after start-up within {MAX_CPU_DRIFT:.0%}, peak RSS "
+            f"within {MAX_MEMORY_DRIFT:.0%} of the {args.pages:,}-page run =="
         )
         lines, scale_ok = scale_rows(scaled)
         print("\n".join(lines))

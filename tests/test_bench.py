@@ -158,6 +158,14 @@ def test_targets_judge_ratio_cpu_and_start_up() -> None:
     assert [ok for _, ok in lines] == [False, True, False, True]  # 1.0x, 2x the CPU
 
 
+def _started(cpu: float, startup_cpu: float, pages: int = 1000) -> bench.Result:
+    """`pages` pages for `cpu` CPU s, `startup_cpu` of them before the first page was done."""
+    result = _result(cpu)
+    result.pages = pages
+    result.measured.samples = [(100.0, 0.0), (101.0, startup_cpu), (105.0, cpu)]
+    return result
+
+
 def test_scale_rows_judge_cpu_and_memory_against_the_first_run() -> None:
     base = _result(4.0)
     same = _result(4.3)
@@ -165,7 +173,21 @@ def test_scale_rows_judge_cpu_and_memory_against_the_first_run() -> None:
     lines, ok = bench.scale_rows([base, same])
     assert ok and len(lines) == 3
     assert not bench.scale_rows([base, _result(4.6)])[1]  # CPU per page 15 % up
+    assert not bench.scale_rows([base, _result(3.4)])[1]  # 15 % down: not linear either
     assert not bench.scale_rows([base, fatter])[1]  # peak RSS 33 % up
+
+
+def test_scale_rows_judge_cpu_per_page_after_start_up() -> None:
+    # 2 CPU s of start-up with the first page, then 28 ms a page: 30.0 ms per page over 1,001
+    # pages and 28.2 over 10,001 for the whole run.
+    small, large = _started(30.0, 2.0, pages=1001), _started(282.0, 2.0, pages=10_001)
+    assert small.cpu_per_page_after_start_up == pytest.approx(0.028, rel=1e-3)
+    assert large.cpu_per_page_after_start_up == pytest.approx(0.028, rel=1e-3)
+    lines, ok = bench.scale_rows([small, large])
+    assert ok
+    assert lines[2].split()[2:5] == ["28.2", "28.0", "1.00x"]
+    # The same whole-run figures with the page cost grown by 15 % after start-up.
+    assert not bench.scale_rows([small, _started(324.0, 2.0, pages=10_001)])[1]
 
 
 def test_real_page_archive_holds_every_eval_page(tmp_path: Path) -> None:
