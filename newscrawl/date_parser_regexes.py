@@ -10,11 +10,12 @@ the fork server's preload (`worker_preload`) reads them from a copy in the cache
 any worker is forked, and writes the copy after one full warm-up when there is none (the first
 crawl on a machine, or after an upgrade).
 
-A compiled `regex` pattern pickles as its compiled code, so the copy holds exactly the patterns
-dateparser would build and every date comes out the same. The copy is named after the versions
-that shape it (Python, dateparser, regex). It is unpickled with only the two classes it can hold
-allowed, so a planted file cannot run code; a copy that cannot be read (it is written again,
-with a warning) or written is only a slower start.
+A compiled `regex` pattern pickles as its compiled code, so the copy holds the patterns
+dateparser builds (the `regex` compiler lays out one pattern's code differently from process to
+process, so no two workers had the same bytes anyway) and every date comes out the same. The
+copy is named after the versions that shape it (Python, dateparser, regex). It is unpickled
+with only the two classes it can hold allowed, so a planted file cannot run code; a copy that
+cannot be read (it is written again, with a warning) or written is only a slower start.
 """
 
 from __future__ import annotations
