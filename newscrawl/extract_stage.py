@@ -13,16 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
-from multiprocessing import forkserver
-from multiprocessing.context import BaseContext
-from multiprocessing.spawn import get_preparation_data
 from typing import TYPE_CHECKING, Any
 
 from scrapy.utils.asyncio import call_later
@@ -31,11 +27,11 @@ from twisted.internet.defer import Deferred
 
 from newscrawl.dates import utc_now
 from newscrawl.extract_worker import (
-    CRAWL_MAIN_ENV,
     extract_function,
     init_worker,
     read_within_limit,
 )
+from newscrawl.fork_server import start_fork_server, worker_count
 from newscrawl.items import Article, Page
 from newscrawl.pipelines import Stage
 from newscrawl.reading import Reading, Rejected
@@ -45,7 +41,6 @@ from newscrawl.sources import Source, source_for_url
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from scrapy.settings import BaseSettings, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -62,42 +57,6 @@ def deadline_for(page_time_limit: float | None) -> float | None:
     if not page_time_limit:
         return None
     return page_time_limit + max(10.0, page_time_limit / 2)
-
-
-def start_fork_server() -> BaseContext:
-    """Start the fork server every extraction pool of this process forks its workers from.
-
-    It starts at most once per process and runs its preload in the background; the first spawn
-    waits for it. forkserver, not fork: forking a process that runs threads (Twisted's) is
-    unsafe. The fork server is a fresh single-threaded process that loads what every worker
-    needs once (`worker_preload`), so a worker (and a restarted one) does not pay it again.
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["newscrawl.worker_preload"])
-    main_path = get_preparation_data("extract").get("init_main_from_path")
-    if main_path:  # for `worker_preload`: the fork server inherits the environment
-        os.environ[CRAWL_MAIN_ENV] = main_path
-    forkserver.ensure_running()
-    return context
-
-
-def worker_count(settings: BaseSettings) -> int:
-    """The crawl's extraction workers: `EXTRACT_WORKERS`, or one per core when it is empty."""
-    workers = settings.get("EXTRACT_WORKERS")
-    return (os.cpu_count() or 1) if workers in (None, "") else int(workers)
-
-
-class EarlyForkServer:
-    """Add-on: start the workers' fork server as soon as the crawl's settings are known.
-
-    Its preload (the reading modules, py3langid's model, dateparser's data: about a second of
-    CPU) then runs while Scrapy builds the crawler, instead of after the spider has opened.
-    """
-
-    def update_settings(self, settings: Settings) -> None:
-        pipelines = settings.getwithbase("ITEM_PIPELINES")
-        if worker_count(settings) > 0 and f"{__name__}.ExtractPipeline" in pipelines:
-            start_fork_server()
 
 
 class _Overdue(Exception):

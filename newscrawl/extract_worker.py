@@ -22,8 +22,6 @@ from newscrawl.reasons import Reason
 
 # How often a worker checks that the crawl process that started it is still alive.
 PARENT_CHECK_SECONDS = 1.0
-# The crawl's main script, for the fork server (see `newscrawl.worker_preload`).
-CRAWL_MAIN_ENV = "NEWSCRAWL_CRAWL_MAIN"
 # A worker's time limit per page, set by `init_worker` (None: no limit). It counts the worker's
 # CPU time (ITIMER_PROF, SIGPROF), not the clock: on a loaded machine an ordinary page can wait
 # seconds for a core, while a runaway parser burns CPU. Hangs that burn none (waiting, blocked

@@ -64,9 +64,9 @@ EXTENSIONS_BASE = base_without(
 )
 
 # newscrawl.shared_mode: hosts share one Redis when REDIS_URL is set (README "Past one machine").
-# newscrawl.extract_stage.EarlyForkServer: the extraction workers' fork server starts loading
+# newscrawl.fork_server.EarlyForkServer: the extraction workers' fork server starts loading
 # while Scrapy builds the crawler.
-ADDONS = {"newscrawl.shared_mode.SharedMode": 0, "newscrawl.extract_stage.EarlyForkServer": 0}
+ADDONS = {"newscrawl.shared_mode.SharedMode": 0, "newscrawl.fork_server.EarlyForkServer": 0}
 REDIS_URL = ""
 # A worker on the shared frontier closes after this many seconds with nothing to do: long enough
 # for another worker to fetch and parse a sitemap index that refills the queue, short enough that

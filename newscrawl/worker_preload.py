@@ -13,7 +13,7 @@ import sys
 
 from newscrawl import pagereader  # noqa: F401  (its imports are the point)
 from newscrawl.date_parser_regexes import warm_date_parser
-from newscrawl.extract_worker import CRAWL_MAIN_ENV
+from newscrawl.fork_server import CRAWL_MAIN_ENV
 from newscrawl.language import detect_language
 
 detect_language("The model is loaded before any worker starts.")

@@ -214,7 +214,7 @@ def locale_regexes_here() -> int:
 WORKER_CHECK = """
 import sys
 sys.path.insert(0, {root!r})
-from newscrawl.extract_stage import start_fork_server
+from newscrawl.fork_server import start_fork_server
 from tests.test_date_parser_regexes import locale_regexes_here
 
 with start_fork_server().Pool(1) as pool:

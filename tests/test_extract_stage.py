@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from newscrawl import extract_stage, extract_worker
+from devtools.warc import write_warc
+from newscrawl import extract_stage, extract_worker, fork_server
 from newscrawl.extract_worker import read_within_limit
 from newscrawl.reading import Rejected
+from tests.crawling import PROJECT_DIR, crawl_command
+from tests.test_warc_spider import STORY
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -164,7 +167,7 @@ def test_workers_do_not_run_the_crawls_main_script_again(tmp_path: Path) -> None
 FORK_SERVER_CHECK = """
 import os, sys
 sys.path.insert(0, {root!r})
-from newscrawl.extract_stage import start_fork_server
+from newscrawl.fork_server import start_fork_server
 
 start_fork_server()
 me = os.getpid()
@@ -201,9 +204,52 @@ def test_the_add_on_starts_the_fork_server_only_for_a_crawl_that_has_workers(
     monkeypatch: pytest.MonkeyPatch, overrides: dict[str, object], started: bool
 ) -> None:
     calls: list[None] = []
-    monkeypatch.setattr(extract_stage, "start_fork_server", lambda: calls.append(None))
+    monkeypatch.setattr(fork_server, "start_fork_server", lambda: calls.append(None))
     settings = Settings()
     settings.setmodule("newscrawl.settings")
     settings.update(overrides)
-    extract_stage.EarlyForkServer().update_settings(settings)
+    fork_server.EarlyForkServer().update_settings(settings)
     assert bool(calls) is started
+
+
+# Runs `scrapy crawl warc ...` in this process and prints, when the fork server is started,
+# which of the crawl's heavier modules this process had imported by then.
+CRAWL_WITH_FORK_SERVER_REPORT = """
+import json, sys
+from newscrawl import fork_server
+from scrapy.cmdline import execute
+
+HEAVY = ["newscrawl.pipelines", "newscrawl.run", "newscrawl.dedup", "numpy", "redis"]
+start = fork_server.start_fork_server
+
+def reporting_start():
+    print(json.dumps([name for name in HEAVY if name in sys.modules]), flush=True)
+    fork_server.start_fork_server = start
+    return start()
+
+fork_server.start_fork_server = reporting_start
+sys.argv = ["scrapy", *sys.argv[1:]]
+execute()
+"""
+
+
+def test_scrapy_crawl_starts_the_fork_server_before_it_imports_the_crawls_modules(
+    tmp_path: Path,
+) -> None:
+    # The fork server's preload is the longest step before the first record: it should run
+    # while the crawl process imports its pipelines, the dedup store, numpy and redis.
+    archive = write_warc(
+        tmp_path / "pages.warc.gz",
+        [("https://news.example/rain", 200, "text/html; charset=utf-8", STORY)],
+    )
+    python, _, _, *args = crawl_command("crawl", "warc", tmp_path, "-a", f"path={archive}")
+    done = subprocess.run(
+        [python, "-c", CRAWL_WITH_FORK_SERVER_REPORT, *args],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[0] == "[]", done.stdout
