@@ -15,12 +15,10 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from devtools.warc import write_warc
 from newscrawl import extract_stage, extract_worker, fork_server
 from newscrawl.extract_worker import read_within_limit
 from newscrawl.reading import Rejected
-from tests.crawling import PROJECT_DIR, crawl_command
-from tests.test_warc_spider import STORY
+from tests.test_warc_spider import crawl_one_story
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -238,18 +236,6 @@ def test_scrapy_crawl_starts_the_fork_server_before_it_imports_the_crawls_module
 ) -> None:
     # The fork server's preload is the longest step before the first record: it should run
     # while the crawl process imports its pipelines, the dedup store, numpy and redis.
-    archive = write_warc(
-        tmp_path / "pages.warc.gz",
-        [("https://news.example/rain", 200, "text/html; charset=utf-8", STORY)],
-    )
-    python, _, _, *args = crawl_command("crawl", "warc", tmp_path, "-a", f"path={archive}")
-    done = subprocess.run(
-        [python, "-c", CRAWL_WITH_FORK_SERVER_REPORT, *args],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    done = crawl_one_story(CRAWL_WITH_FORK_SERVER_REPORT, tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[0] == "[]", done.stdout

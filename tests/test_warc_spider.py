@@ -41,24 +41,32 @@ STORY = (
 ).encode()
 
 
-def test_a_warc_crawl_loads_no_download_code_it_does_not_use(tmp_path: Path) -> None:
-    # It downloads nothing; Scrapy's TLS modules, aiohttp (remote control, off in every crawl)
-    # and tldextract (cookies) cost 0.1-0.16 CPU s each of the start to import.
+def crawl_one_story(
+    script: str, tmp_path: Path, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `scrapy crawl warc` over an archive of STORY through `script` (`python -c`), which
+    reports on the crawl's process and then calls Scrapy's `execute()`."""
     archive = write_warc(
         tmp_path / "pages.warc.gz",
         [("https://news.example/rain", 200, "text/html; charset=utf-8", STORY)],
     )
     python, _, _, *args = crawl_command(
-        "crawl", "warc", tmp_path, "-a", f"path={archive}", settings={"EXTRACT_WORKERS": "0"}
+        "crawl", "warc", tmp_path, "-a", f"path={archive}", settings=settings
     )
-    done = subprocess.run(
-        [python, "-c", CRAWL_WITH_MODULE_REPORT, *args],
+    return subprocess.run(
+        [python, "-c", script, *args],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,
         timeout=180,
         check=False,
     )
+
+
+def test_a_warc_crawl_loads_no_download_code_it_does_not_use(tmp_path: Path) -> None:
+    # It downloads nothing; Scrapy's TLS modules, aiohttp (remote control, off in every crawl)
+    # and tldextract (cookies) cost 0.1-0.16 CPU s each of the start to import.
+    done = crawl_one_story(CRAWL_WITH_MODULE_REPORT, tmp_path, {"EXTRACT_WORKERS": "0"})
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
     result = CrawlResult(done.returncode, done.stdout, done.stderr, tmp_path / "output")
