@@ -8,6 +8,7 @@ own and renames it into place.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -23,6 +24,12 @@ def cache_dir() -> Path:
         return Path(folder)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "newscrawl"
+
+
+def cached_path(name: str, derived_from: bytes, suffix: str) -> Path:
+    """The cache file `name-<digest>suffix`, the digest (BLAKE2b, 8 bytes) of what it came from."""
+    digest = hashlib.blake2b(derived_from, digest_size=8).hexdigest()
+    return cache_dir() / f"{name}-{digest}{suffix}"
 
 
 def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:

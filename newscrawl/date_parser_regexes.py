@@ -20,7 +20,6 @@ cannot be read (it is written again, with a warning) or written is only a slower
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import pickle
 import sys
@@ -33,7 +32,7 @@ import regex
 from dateparser.languages.dictionary import Dictionary
 from htmldate.extractors import get_external_parser
 
-from newscrawl.cache_files import cache_dir, write_atomically
+from newscrawl.cache_files import cached_path, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +58,7 @@ _ALLOWED = {
 def cached_copy() -> Path:
     """Where the copy of dateparser's compiled locale regexes lives in the cache."""
     versions = f"{sys.version}|dateparser {dateparser.__version__}|regex {regex.__version__}"
-    digest = hashlib.blake2b(versions.encode(), digest_size=8).hexdigest()
-    return cache_dir() / f"dateparser-regexes-{digest}.pickle"
+    return cached_path("dateparser-regexes", versions.encode(), ".pickle")
 
 
 def warm_date_parser() -> None:

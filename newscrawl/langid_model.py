@@ -10,7 +10,6 @@ cannot be read or written is only a slower load, never an error.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import lzma
 import shutil
@@ -24,7 +23,7 @@ from typing import IO
 import numpy as np
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-from newscrawl.cache_files import cache_dir, write_atomically
+from newscrawl.cache_files import cached_path, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +35,7 @@ _TYPECODES = {2: "H", 4: "I", 8: "L"}
 
 def cached_copy(shipped: Path = _SHIPPED) -> Path:
     """Where the decompressed copy of `shipped` lives in the cache."""
-    digest = hashlib.blake2b(shipped.read_bytes(), digest_size=8).hexdigest()
-    return cache_dir() / f"py3langid-model-{digest}.npz"
+    return cached_path("py3langid-model", shipped.read_bytes(), ".npz")
 
 
 def load_identifier(shipped: Path = _SHIPPED) -> LanguageIdentifier:

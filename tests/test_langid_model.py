@@ -9,7 +9,7 @@ import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from newscrawl import langid_model
-from newscrawl.cache_files import CACHE_ENV
+from newscrawl.cache_files import CACHE_ENV, cache_dir
 from newscrawl.langid_model import cached_copy, load_identifier
 
 SAMPLES = (
@@ -100,4 +100,4 @@ def test_the_copy_is_named_after_the_shipped_file(cache: Path, tmp_path: Path) -
 def test_without_a_setting_the_cache_follows_xdg(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(CACHE_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
-    assert langid_model.cache_dir() == Path("/somewhere/cache/newscrawl")
+    assert cache_dir() == Path("/somewhere/cache/newscrawl")

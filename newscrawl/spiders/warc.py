@@ -45,8 +45,6 @@ ARCHIVES_STAT = "newscrawl/warc/archives"
 QUEUE_UNAVAILABLE = "archive_queue_unavailable"
 # A lease is renewed three times per lease time: two renewals may be late before it is lost.
 _RENEWALS_PER_LEASE = 3
-# Between two looks at the pages of a read archive still in the pipelines.
-_DRAIN_WAIT = 0.05
 # Longest wait between two looks at a queue that is empty while other workers hold leases.
 _MAX_WAIT = 5.0
 
@@ -153,8 +151,7 @@ class WarcSpider(scrapy.Spider):
                     await self._wait_for_room()
                     yield page
                 # Done means written: pages handed on are in memory until the pipelines end.
-                while self._in_flight:
-                    await asyncio.sleep(_DRAIN_WAIT)
+                await self._wait_below(1)
             except GeneratorExit:  # the run is closing (time limit): another worker finishes it
                 renewal.stop()
                 self._release(queue, taken.archive)
@@ -172,10 +169,14 @@ class WarcSpider(scrapy.Spider):
         them can be in the pipelines: an extraction stage that hands items on in order then
         has that many pages of room behind a slow one before its workers run out of work.
         """
-        while self._in_flight >= self.max_in_flight:
+        await self._wait_below(self.max_in_flight)
+        self._in_flight += 1
+
+    async def _wait_below(self, limit: int) -> None:
+        """Wait until fewer than `limit` pages are in flight (`item_done` wakes it)."""
+        while self._in_flight >= limit:
             self._room.clear()
             await self._room.wait()
-        self._in_flight += 1
 
     def _closing(self) -> bool:
         """Whether the run is closing (time limit, shutdown): no new archive is taken then.
