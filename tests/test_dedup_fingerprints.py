@@ -75,6 +75,31 @@ def test_shingles_ignore_punctuation_and_spacing() -> None:
     assert len(a) == 7  # 11 words, 5-grams
 
 
+def reference_shingles(text: str, size: int) -> list[int]:
+    """The shingle hashes by their definition, one word and one shingle at a time."""
+    mask = (1 << 64) - 1
+    separators = bytes(c for c in range(128) if not chr(c).isalnum())
+    data = normalize_bytes(text).translate(bytes.maketrans(separators, b" " * len(separators)))
+    words = [
+        sum(byte * pow(0x100000001B3, k, 1 << 64) for k, byte in enumerate(word)) & mask
+        for word in data.split()
+    ]
+    return sorted(
+        {
+            sum(words[start + j] * pow(0x9E3779B97F4A7C15, j, 1 << 64) for j in range(size)) & mask
+            for start in range(len(words) - size + 1)
+        }
+    )
+
+
+@pytest.mark.parametrize("size", range(1, 9))
+def test_shingle_hashes_follow_their_definition(size: int) -> None:
+    # the definition stored fingerprints were built with, whatever computes it faster
+    texts = [STORY[:3000], "Zürich: 漢字 and — déjà vu, the end. " * 3, "a b c d e f g h i"]
+    for text in texts:
+        assert shingles(text, size).tolist() == reference_shingles(text, size)
+
+
 def test_shingles_are_sorted_and_distinct() -> None:
     hashes = shingles("a b c d e a b c d e a b c d e")
     assert np.all(hashes[1:] > hashes[:-1])
