@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import gzip
+import zlib
 from io import BytesIO
 from pathlib import Path
 
 import brotli
 import pytest
+from isal import isal_zlib
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -161,6 +164,33 @@ def test_brotli_record_is_read(tmp_path: Path) -> None:
         ("https://a.example/br", PAGE),
         ("https://a.example/after", PAGE),
     ]
+
+
+def test_gzip_members_and_bodies_are_inflated_by_isa_l(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "gz.warc.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        headers = [("Content-Type", HTML), ("Content-Encoding", "gzip")]
+        _response(writer, "https://a.example/gz", "200 OK", headers, gzip.compress(PAGE))
+        _response(writer, "https://a.example/plain", "200 OK", [("Content-Type", HTML)], PAGE)
+    made = []
+
+    def counted(wbits: int) -> object:
+        made.append(wbits)
+        return real(wbits)
+
+    real = isal_zlib.decompressobj
+    monkeypatch.setattr(isal_zlib, "decompressobj", counted)
+    monkeypatch.setattr(zlib, "decompressobj", None)  # warcio's own inflate is not used
+    pages = [r for r in _read(path) if isinstance(r, ArchivedPage)]
+    assert [(p.url, p.body) for p in pages] == [
+        ("https://a.example/gz", PAGE),
+        ("https://a.example/plain", PAGE),
+    ]
+    # one per WARC member (the two responses) and one for the gzip body
+    assert made == [16 + isal_zlib.MAX_WBITS] * 3
 
 
 def test_an_odd_record_costs_that_record_only(tmp_path: Path) -> None:
