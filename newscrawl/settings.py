@@ -5,9 +5,11 @@ Override any of them per run with `-s NAME=VALUE`.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from newscrawl import __version__
+from newscrawl.fork_server import start_for_scrapy_crawl
 from newscrawl.scrapy_defaults import base_without
 
 BOT_NAME = "newscrawl"
@@ -150,3 +152,8 @@ LOG_DIR = str(PROJECT_DIR / "output" / "logs")
 LOCK_DIR = str(PROJECT_DIR / "output" / "locks")
 # `scrapy cronrun` deletes a spider's run logs older than this many days (0 keeps them all).
 LOG_KEEP_DAYS = 30
+
+# `scrapy crawl` imports this module before Scrapy's command modules and its command line: the
+# extraction workers' fork server, whose preload is the longest step before the first record,
+# starts here 0.1-0.25 s sooner than the crawl command could start it.
+start_for_scrapy_crawl(sys.argv, globals())

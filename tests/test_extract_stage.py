@@ -217,7 +217,8 @@ import json, sys
 from newscrawl import fork_server
 from scrapy.cmdline import execute
 
-HEAVY = ["newscrawl.pipelines", "newscrawl.run", "newscrawl.dedup", "numpy", "redis"]
+HEAVY = ["newscrawl.pipelines", "newscrawl.run", "newscrawl.dedup", "numpy", "redis",
+         "scrapy.commands.version", "newscrawl.commands.crawl"]
 start = fork_server.start_fork_server
 
 def reporting_start():
@@ -235,7 +236,48 @@ def test_scrapy_crawl_starts_the_fork_server_before_it_imports_the_crawls_module
     tmp_path: Path,
 ) -> None:
     # The fork server's preload is the longest step before the first record: it should run
-    # while the crawl process imports its pipelines, the dedup store, numpy and redis.
+    # while the crawl process imports Scrapy's command modules and its own, its pipelines, the
+    # dedup store, numpy and redis.
     done = crawl_one_story(CRAWL_WITH_FORK_SERVER_REPORT, tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[0] == "[]", done.stdout
+
+
+SCRAPY = "/venv/bin/scrapy"
+PROJECT_DEFAULTS = {"EXTRACT_WORKERS": None, "ITEM_PIPELINES": {fork_server.EXTRACT_PIPELINE: 50}}
+
+
+@pytest.mark.parametrize(
+    ("argv", "defaults", "starts"),
+    [
+        ([SCRAPY, "crawl", "warc", "-a", "path=a.warc.gz"], PROJECT_DEFAULTS, True),
+        (["/venv/lib/scrapy/__main__.py", "crawl", "apnews"], PROJECT_DEFAULTS, True),
+        ([SCRAPY, "-L", "INFO", "crawl", "apnews"], PROJECT_DEFAULTS, False),  # as Scrapy reads it
+        ([SCRAPY, "list"], PROJECT_DEFAULTS, False),
+        ([SCRAPY, "cronrun", "apnews"], PROJECT_DEFAULTS, False),
+        (["/venv/bin/pytest", "crawl"], PROJECT_DEFAULTS, False),
+        (["/venv/lib/pytest/__main__.py", "crawl"], PROJECT_DEFAULTS, False),
+        ([SCRAPY, "crawl", "warc", "-s", "EXTRACT_WORKERS=0"], PROJECT_DEFAULTS, False),
+        ([SCRAPY, "crawl", "warc", "--set", "EXTRACT_WORKERS=0"], PROJECT_DEFAULTS, False),
+        ([SCRAPY, "crawl", "warc", "--set=EXTRACT_WORKERS=0"], PROJECT_DEFAULTS, False),
+        ([SCRAPY, "crawl", "warc", "-sEXTRACT_WORKERS=0"], PROJECT_DEFAULTS, False),
+        ([SCRAPY, "crawl", "warc", "-s", "EXTRACT_WORKERS=2"], PROJECT_DEFAULTS, True),
+        ([SCRAPY, "crawl", "warc", "-s", "EXTRACT_WORKERS="], PROJECT_DEFAULTS, True),
+        (
+            [SCRAPY, "crawl", "warc", "-s", "EXTRACT_WORKERS=2"],
+            {**PROJECT_DEFAULTS, "EXTRACT_WORKERS": 0},
+            True,
+        ),
+        ([SCRAPY, "crawl", "warc"], {**PROJECT_DEFAULTS, "EXTRACT_WORKERS": 0}, False),
+        ([SCRAPY, "crawl", "warc", "-s", "ITEM_PIPELINES={}"], PROJECT_DEFAULTS, False),
+        ([SCRAPY, "crawl", "warc"], {"EXTRACT_WORKERS": None, "ITEM_PIPELINES": {}}, False),
+        ([], PROJECT_DEFAULTS, False),
+    ],
+)
+def test_the_settings_module_starts_the_fork_server_only_for_a_crawl_with_workers(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], defaults: dict[str, object], starts: bool
+) -> None:
+    started = []
+    monkeypatch.setattr(fork_server, "start_fork_server", lambda: started.append(True))
+    fork_server.start_for_scrapy_crawl(argv, defaults)
+    assert started == ([True] if starts else [])

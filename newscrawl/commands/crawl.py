@@ -27,7 +27,8 @@ class Command(ScrapyCrawlCommand):
         return "Run a spider; exit non-zero when the crawl was unhealthy"
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
-        """Start the extraction workers' fork server once the command line's settings are in.
+        """Start the extraction workers' fork server once the command line's settings are in
+        (the settings module has started it already for most command lines).
 
         Its preload (about 0.5 s) is the longest step before the first record; started here,
         it runs while this process imports the crawl's modules and builds the crawler. Those
