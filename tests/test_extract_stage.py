@@ -163,19 +163,25 @@ def test_workers_do_not_run_the_crawls_main_script_again(tmp_path: Path) -> None
 
 
 FORK_SERVER_CHECK = """
-import os, sys
+import os, sys, time
 sys.path.insert(0, {root!r})
 from newscrawl.fork_server import start_fork_server
 
 start_fork_server()
 me = os.getpid()
-with open(f"/proc/{{me}}/task/{{me}}/children") as handle:
-    children = handle.read().split()
-commands = []
-for child in children:
-    with open(f"/proc/{{child}}/cmdline", "rb") as handle:
-        commands.append(handle.read().replace(b"\\0", b" ").decode())
-print(sum("forkserver" in command for command in commands))
+
+def commands():
+    with open(f"/proc/{{me}}/task/{{me}}/children") as handle:
+        children = handle.read().split()
+    for child in children:
+        with open(f"/proc/{{child}}/cmdline", "rb") as handle:
+            yield handle.read().replace(b"\\0", b" ").decode()
+
+# A child shows this process's command line until its exec is done: wait for that.
+deadline = time.monotonic() + 30
+while (found := sum("forkserver" in c for c in commands())) == 0 and time.monotonic() < deadline:
+    time.sleep(0.01)
+print(found)
 """
 
 
