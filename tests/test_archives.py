@@ -152,29 +152,24 @@ def _raw_response(url: str, block: bytes) -> bytes:
     return head.encode() + block + b"\r\n\r\n"
 
 
-def test_brotli_record_is_read(tmp_path: Path) -> None:
-    path = tmp_path / "br.warc.gz"
+def _encoded_then_plain(path: Path, encoding: str, body: bytes) -> list[tuple[str, bytes]]:
+    """Write a record with `Content-Encoding: encoding` and a plain one; read (url, body) back."""
     with open(path, "wb") as handle:
         writer = WARCWriter(handle, gzip=True)
-        headers = [("Content-Type", HTML), ("Content-Encoding", "br")]
-        _response(writer, "https://a.example/br", "200 OK", headers, brotli.compress(PAGE))
+        headers = [("Content-Type", HTML), ("Content-Encoding", encoding)]
+        _response(writer, f"https://a.example/{encoding}", "200 OK", headers, body)
         _response(writer, "https://a.example/after", "200 OK", [("Content-Type", HTML)], PAGE)
-    pages = [r for r in _read(path) if isinstance(r, ArchivedPage)]
-    assert [(p.url, p.body) for p in pages] == [
-        ("https://a.example/br", PAGE),
-        ("https://a.example/after", PAGE),
-    ]
+    return [(r.url, r.body) for r in _read(path) if isinstance(r, ArchivedPage)]
+
+
+def test_brotli_record_is_read(tmp_path: Path) -> None:
+    pages = _encoded_then_plain(tmp_path / "br.warc.gz", "br", brotli.compress(PAGE))
+    assert pages == [("https://a.example/br", PAGE), ("https://a.example/after", PAGE)]
 
 
 def test_gzip_members_and_bodies_are_inflated_by_isa_l(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "gz.warc.gz"
-    with open(path, "wb") as handle:
-        writer = WARCWriter(handle, gzip=True)
-        headers = [("Content-Type", HTML), ("Content-Encoding", "gzip")]
-        _response(writer, "https://a.example/gz", "200 OK", headers, gzip.compress(PAGE))
-        _response(writer, "https://a.example/plain", "200 OK", [("Content-Type", HTML)], PAGE)
     made = []
 
     def counted(wbits: int) -> object:
@@ -184,11 +179,8 @@ def test_gzip_members_and_bodies_are_inflated_by_isa_l(
     real = isal_zlib.decompressobj
     monkeypatch.setattr(isal_zlib, "decompressobj", counted)
     monkeypatch.setattr(zlib, "decompressobj", None)  # warcio's own inflate is not used
-    pages = [r for r in _read(path) if isinstance(r, ArchivedPage)]
-    assert [(p.url, p.body) for p in pages] == [
-        ("https://a.example/gz", PAGE),
-        ("https://a.example/plain", PAGE),
-    ]
+    pages = _encoded_then_plain(tmp_path / "gz.warc.gz", "gzip", gzip.compress(PAGE))
+    assert pages == [("https://a.example/gzip", PAGE), ("https://a.example/after", PAGE)]
     # one per WARC member (the two responses) and one for the gzip body
     assert made == [16 + isal_zlib.MAX_WBITS] * 3
 
