@@ -9,6 +9,7 @@ before the first record, as soon as the project's settings module is imported
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import os
 from collections.abc import Mapping, Sequence
@@ -20,9 +21,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
-
-# How `scrapy` names itself in `sys.argv[0]`: the console script, or `python -m scrapy`.
-_SCRAPY_MAIN = ("scrapy", "__main__.py")
 
 # The crawl's main script, for the fork server (see `newscrawl.worker_preload`).
 CRAWL_MAIN_ENV = "NEWSCRAWL_CRAWL_MAIN"
@@ -64,8 +62,9 @@ def start_for_scrapy_crawl(argv: Sequence[str], defaults: Mapping[str, object]) 
 
     For the project's settings module, which Scrapy imports before its command modules and the
     command line (0.1-0.25 s before the crawl command's `process_options` could start it).
-    `defaults` are that module's settings; the command line's `-s EXTRACT_WORKERS=` counts too.
-    A command line that sets `ITEM_PIPELINES` is left to `process_options`, which sees them all.
+    `defaults` are that module's settings; the command line's `-s NAME=VALUE` apply on top, as
+    Scrapy applies them, and `start_if_needed` decides. A value it cannot read is left to
+    `process_options`, which reads the same settings.
     """
     program = PurePath(argv[0]) if argv else PurePath()
     if program.name != "scrapy" and program.parts[-2:] != ("scrapy", "__main__.py"):
@@ -73,30 +72,20 @@ def start_for_scrapy_crawl(argv: Sequence[str], defaults: Mapping[str, object]) 
     # Scrapy's own rule (`scrapy.cmdline._pop_command_name`): the first word not an option
     if next((arg for arg in argv[1:] if not arg.startswith("-")), None) != "crawl":
         return
-    given = _command_line_settings(argv[1:])
-    if "ITEM_PIPELINES" in given:
+    # Imported here: the fork server and its workers import this module and never Scrapy.
+    from scrapy.settings import Settings
+    from scrapy.utils.conf import arglist_to_dict
+
+    # only the option Scrapy's commands read settings from (`ScrapyCommand.add_options`)
+    parser = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    parser.add_argument("-s", "--set", action="append", default=[])
+    settings = Settings({name: value for name, value in defaults.items() if name.isupper()})
+    try:
+        given = arglist_to_dict(parser.parse_known_args(argv[1:])[0].set)
+        settings.setdict(given, priority="cmdline")
+        start_if_needed(settings)
+    except (argparse.ArgumentError, ValueError):
         return
-    workers = given.get("EXTRACT_WORKERS", defaults.get("EXTRACT_WORKERS"))
-    pipelines = defaults.get("ITEM_PIPELINES") or {}
-    if EXTRACT_PIPELINE in pipelines and (workers in (None, "") or int(str(workers)) > 0):
-        start_fork_server()
-
-
-def _command_line_settings(args: Sequence[str]) -> dict[str, str]:
-    """The `-s NAME=VALUE` settings of a command line (`--set`, `--set=`, `-sNAME=VALUE`)."""
-    given = {}
-    for n, arg in enumerate(args):
-        if arg in ("-s", "--set"):
-            value = args[n + 1] if n + 1 < len(args) else ""
-        elif arg.startswith("--set="):
-            value = arg.removeprefix("--set=")
-        elif arg.startswith("-s") and not arg.startswith("--"):
-            value = arg.removeprefix("-s")
-        else:
-            continue
-        name, _, setting = value.partition("=")
-        given[name] = setting
-    return given
 
 
 class EarlyForkServer:
