@@ -29,6 +29,7 @@ from scrapy.exceptions import CloseSpider
 from newscrawl.dedup.deduplicator import Deduplicator, NearDupParams, Verdict
 from newscrawl.dedup.stores import StoreUrlError, check_store_url, open_store, sqlite_url
 from newscrawl.exporters import LineCheck, record_problem, recover_partials, recovery_lock
+from newscrawl.fork_server import worker_count
 from newscrawl.items import Article
 from newscrawl.manifest import build_manifest, write_json_atomically
 from newscrawl.urls import canonicalize_url
@@ -105,6 +106,10 @@ def check_settings(settings: BaseSettings) -> None:
             raise SettingsError(f"{name} must be a number, not {settings.get(name)!r}") from exc
         if value < 0:
             raise SettingsError(f"{name} must not be negative")
+    try:
+        worker_count(settings)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc
 
 
 def mark_written(deduplicator: Deduplicator, article: Article, verdict: Verdict) -> None:

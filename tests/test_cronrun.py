@@ -13,7 +13,7 @@ from scrapy.cmdline import ScrapyArgumentParser
 from scrapy.utils.project import get_project_settings
 
 from newscrawl.commands import cronrun
-from newscrawl.health import EXIT_LOCKED
+from newscrawl.health import EXIT_LOCKED, EXIT_USAGE
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -122,6 +122,22 @@ def test_the_host_never_runs_more_workers_than_the_budget(
     assert children.most_at_once == most_at_once
     for argv in children.argvs:
         assert argv[-2:] == ["-s", f"EXTRACT_WORKERS={each}"]
+
+
+@pytest.mark.parametrize("budget", ["two", "-1", "1.5"])
+def test_an_unusable_worker_budget_is_one_line_and_starts_no_child(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    budget: str,
+) -> None:
+    children = Children([])
+    monkeypatch.setattr(cronrun.subprocess, "run", children)
+    command = _command(tmp_path, "-s", f"EXTRACT_WORKERS={budget}")
+    assert command.run_each(["apnews", "reuters"]) == EXIT_USAGE
+    assert children.argvs == []
+    message = f"EXTRACT_WORKERS must be a whole number of at least 0, not {budget!r}"
+    assert capsys.readouterr().err == f"newscrawl: cronrun: {message}\n"
 
 
 @pytest.mark.parametrize("spiders", range(1, 9))

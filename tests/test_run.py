@@ -49,6 +49,8 @@ def test_archive_pages_of_wire_sites_get_the_wire_rules(tmp_path: Path) -> None:
         ("DEDUP_MODE=sometimes", "DEDUP_MODE must be one of drop, mark, off"),
         ("DEDUP_STORE=mysql://db/dedup", "unknown scheme 'mysql'"),
         ("DEDUP_BANDS=0", "near-duplicate settings"),
+        ("EXTRACT_WORKERS=two", "EXTRACT_WORKERS must be a whole number of at least 0, not 'two'"),
+        ("EXTRACT_WORKERS=-1", "EXTRACT_WORKERS must be a whole number of at least 0, not '-1'"),
     ],
 )
 def test_a_bad_run_setting_is_one_line_and_exit_2(

@@ -14,7 +14,6 @@ run at a time holds `cronrun.lock`: an overlapping one exits at once with EXIT_L
 from __future__ import annotations
 
 import fcntl
-import os
 import subprocess
 import sys
 import time
@@ -26,7 +25,8 @@ from typing import IO, TYPE_CHECKING, Any
 from scrapy.exceptions import UsageError
 
 from newscrawl.commands.crawl import Command as CrawlCommand
-from newscrawl.health import EXIT_LOCKED
+from newscrawl.fork_server import worker_count
+from newscrawl.health import EXIT_LOCKED, EXIT_USAGE
 from newscrawl.sources import SOURCES
 
 if TYPE_CHECKING:
@@ -59,6 +59,11 @@ class Command(CrawlCommand):
 
     def run_each(self, spiders: list[str]) -> int:
         assert self.settings is not None
+        try:
+            budget = worker_count(self.settings)
+        except ValueError as exc:
+            print(f"newscrawl: cronrun: {exc}", file=sys.stderr)
+            return EXIT_USAGE
         lock = _try_lock(Path(self.settings.get("LOCK_DIR")) / "cronrun.lock")
         if lock is None:
             print(
@@ -66,7 +71,7 @@ class Command(CrawlCommand):
             )
             return EXIT_LOCKED
         with lock:
-            at_once, workers = share_workers(len(spiders), _worker_budget(self.settings))
+            at_once, workers = share_workers(len(spiders), budget)
             # the parser's actions are argparse's own record of every option this command has
             options = child_options(self._parser._actions, self._given)
             options += ["-s", f"EXTRACT_WORKERS={workers}"]
@@ -135,11 +140,6 @@ def _try_lock(path: Path) -> IO[str] | None:
         handle.close()
         return None
     return handle
-
-
-def _worker_budget(settings: Any) -> int:
-    workers = settings.get("EXTRACT_WORKERS")
-    return (os.cpu_count() or 1) if workers in (None, "") else int(workers)
 
 
 def share_workers(spiders: int, budget: int) -> tuple[int, int]:
