@@ -24,6 +24,7 @@ Near-duplicate fingerprints are built in four steps:
 
 from __future__ import annotations
 
+import array
 import functools
 import hashlib
 import re
@@ -225,7 +226,8 @@ def minhash(shingles: np.ndarray, num_perm: int) -> np.ndarray:
     rows = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
         shingles, (0, len(shingles)), num_perm, _MINHASH_SEED
     )
-    return np.array(rows.to_rows()[0], dtype=np.uint32)
+    # through array.array: numpy converts a list of Python ints one by one (7 µs against 3)
+    return np.frombuffer(array.array("I", rows.to_rows()[0]), dtype=np.uint32)
 
 
 def band_keys(signature: np.ndarray, bands: int, rows: int) -> np.ndarray:
