@@ -16,6 +16,7 @@ flow once the spider is open.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import uuid
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ from newscrawl.manifest import build_manifest, write_json_atomically
 from newscrawl.urls import canonicalize_url
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
@@ -47,6 +50,21 @@ DEDUP_MODES = ("drop", "mark", "off")
 QUARANTINED_LINES = "newscrawl/recovery/quarantined_lines"
 # Finish reason of a run whose dedup store could not be opened (see `newscrawl.health`).
 STORE_UNUSABLE = "store_unusable"
+
+
+# The project's settings that are read as numbers or switches (by Scrapy's getint, getfloat and
+# getbool where they are used), checked at start: a typo is one line and exit code 2, not a
+# traceback in the middle of a crawl or, for HEALTH_MAX_ERRORS, after it.
+_COUNTS = (
+    "OUTPUT_SYNC_EVERY",
+    "HEALTH_MAX_ERRORS",
+    "CONCURRENT_ITEMS",
+    "SITEMAP_MAX_CHILDREN",
+    "SITEMAP_MAX_DEPTH",
+    "CRON_TIME_LIMIT",
+)
+_AMOUNTS = ("EXTRACT_TIMEOUT", "ARCHIVE_LEASE", "SHARED_IDLE_CLOSE", "LOG_KEEP_DAYS")
+_SWITCHES = ("ALLOW_PRIVATE_ADDRESSES", "EXCLUSIONS_ENABLED")
 
 
 class SettingsError(ValueError):
@@ -99,17 +117,54 @@ def check_settings(settings: BaseSettings) -> None:
         check_store_url(store_url(settings))
     except StoreUrlError as exc:
         raise SettingsError(str(exc)) from exc
-    for name in ("OUTPUT_SYNC_EVERY", "EXTRACT_TIMEOUT"):
+    for name in _COUNTS:
+        _check_number(settings, name, settings.getint, "a whole number of at least 0")
+    for name in _AMOUNTS:
+        _check_number(settings, name, settings.getfloat, "a number of at least 0")
+    if settings.get("ARCHIVE_LEASE") is not None and settings.getfloat("ARCHIVE_LEASE") == 0:
+        raise SettingsError("ARCHIVE_LEASE must be more than 0 seconds")
+    for name in _SWITCHES:
         try:
-            value = settings.getfloat(name)
-        except ValueError as exc:
-            raise SettingsError(f"{name} must be a number, not {settings.get(name)!r}") from exc
-        if value < 0:
-            raise SettingsError(f"{name} must not be negative")
+            settings.getbool(name)
+        except ValueError:
+            raise SettingsError(
+                f"{name} must be True or False (or 1, 0), not {settings.get(name)!r}"
+            ) from None
     try:
         worker_count(settings)
     except ValueError as exc:
         raise SettingsError(str(exc)) from exc
+    if settings.get("EXTRACT_FUNCTION") is not None:
+        _check_extract_function(str(settings.get("EXTRACT_FUNCTION")))
+
+
+def _check_number(
+    settings: BaseSettings, name: str, read: Callable[[str], float], what: str
+) -> None:
+    try:
+        value = read(name)
+    except (TypeError, ValueError):
+        value = -1
+    if value < 0:
+        raise SettingsError(f"{name} must be {what}, not {settings.get(name)!r}")
+
+
+def _check_extract_function(path: str) -> None:
+    """Refuse an `EXTRACT_FUNCTION` whose module cannot be found.
+
+    Only found, not imported: the crawl process never imports the extractor (trafilatura's
+    imports take half a second); the workers do. A module without that function still fails
+    each page with an ERROR line, and the run exits unhealthy.
+    """
+    module, _, name = path.rpartition(".")
+    try:
+        found = bool(module and name) and importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise SettingsError(
+            f"EXTRACT_FUNCTION must name a function of an importable module, not {path!r}"
+        )
 
 
 def mark_written(deduplicator: Deduplicator, article: Article, verdict: Verdict) -> None:

@@ -133,11 +133,30 @@ def test_an_unusable_worker_budget_is_one_line_and_starts_no_child(
 ) -> None:
     children = Children([])
     monkeypatch.setattr(cronrun.subprocess, "run", children)
-    command = _command(tmp_path, "-s", f"EXTRACT_WORKERS={budget}")
-    assert command.run_each(["apnews", "reuters"]) == EXIT_USAGE
+    argv = ["-s", f"EXTRACT_WORKERS={budget}"]
+    command = _command(tmp_path, *argv)
+    command.run(["apnews", "reuters"], _parsed(command, argv)[1])
+    assert command.exitcode == EXIT_USAGE
     assert children.argvs == []
+    assert not (tmp_path / "locks").exists()
     message = f"EXTRACT_WORKERS must be a whole number of at least 0, not {budget!r}"
     assert capsys.readouterr().err == f"newscrawl: cronrun: {message}\n"
+
+
+def test_an_unusable_time_limit_is_one_line_before_any_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command = _unconfigured()
+    command.settings.set("LOCK_DIR", str(tmp_path / "locks"))
+    command.settings.set("LOG_DIR", str(tmp_path / "logs"))
+    argv = ["-s", "CRON_TIME_LIMIT=soon"]
+    _, opts = _parsed(command, argv)
+    command.process_options(["apnews"], opts)
+    command.run(["apnews"], opts)
+    assert command.exitcode == EXIT_USAGE
+    message = "CRON_TIME_LIMIT must be a whole number of at least 0, not 'soon'"
+    assert capsys.readouterr().err == f"newscrawl: cronrun: {message}\n"
+    assert not (tmp_path / "locks").exists()
 
 
 @pytest.mark.parametrize("spiders", range(1, 9))

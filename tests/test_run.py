@@ -51,6 +51,14 @@ def test_archive_pages_of_wire_sites_get_the_wire_rules(tmp_path: Path) -> None:
         ("DEDUP_BANDS=0", "near-duplicate settings"),
         ("EXTRACT_WORKERS=two", "EXTRACT_WORKERS must be a whole number of at least 0, not 'two'"),
         ("EXTRACT_WORKERS=-1", "EXTRACT_WORKERS must be a whole number of at least 0, not '-1'"),
+        ("OUTPUT_SYNC_EVERY=2.5", "OUTPUT_SYNC_EVERY must be a whole number of at least 0"),
+        ("HEALTH_MAX_ERRORS=many", "HEALTH_MAX_ERRORS must be a whole number of at least 0"),
+        ("CONCURRENT_ITEMS=-3", "CONCURRENT_ITEMS must be a whole number of at least 0, not '-3'"),
+        ("LOG_KEEP_DAYS=month", "LOG_KEEP_DAYS must be a number of at least 0, not 'month'"),
+        ("ARCHIVE_LEASE=0", "ARCHIVE_LEASE must be more than 0 seconds"),
+        ("EXCLUSIONS_ENABLED=maybe", "EXCLUSIONS_ENABLED must be True or False (or 1, 0)"),
+        ("ALLOW_PRIVATE_ADDRESSES=yes", "ALLOW_PRIVATE_ADDRESSES must be True or False"),
+        ("EXTRACT_FUNCTION=nowhere.read_page", "importable module, not 'nowhere.read_page'"),
     ],
 )
 def test_a_bad_run_setting_is_one_line_and_exit_2(

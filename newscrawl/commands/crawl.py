@@ -63,9 +63,9 @@ class Command(ScrapyCrawlCommand):
         """Validate the run settings up front (`newscrawl.run.check_settings`): one clear line."""
         from newscrawl.run import SettingsError, check_settings
 
-        assert self.crawler_process is not None
+        assert self.settings is not None
         try:
-            check_settings(self.crawler_process.settings)
+            check_settings(self.settings)
         except SettingsError as exc:
             print(f"newscrawl: {spider_name}: {exc}", file=sys.stderr)
             return False

@@ -13,6 +13,7 @@ run at a time holds `cronrun.lock`: an overlapping one exits at once with EXIT_L
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import subprocess
 import sys
@@ -52,6 +53,9 @@ class Command(CrawlCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         spiders = args or list(SOURCES)
+        if not self.check_settings("cronrun"):  # before any lock is taken or log removed
+            self.exitcode = EXIT_USAGE
+            return
         if len(spiders) > 1:
             self.exitcode = self.run_each(spiders)
             return
@@ -59,11 +63,6 @@ class Command(CrawlCommand):
 
     def run_each(self, spiders: list[str]) -> int:
         assert self.settings is not None
-        try:
-            budget = worker_count(self.settings)
-        except ValueError as exc:
-            print(f"newscrawl: cronrun: {exc}", file=sys.stderr)
-            return EXIT_USAGE
         lock = _try_lock(Path(self.settings.get("LOCK_DIR")) / "cronrun.lock")
         if lock is None:
             print(
@@ -71,7 +70,7 @@ class Command(CrawlCommand):
             )
             return EXIT_LOCKED
         with lock:
-            at_once, workers = share_workers(len(spiders), budget)
+            at_once, workers = share_workers(len(spiders), worker_count(self.settings))
             # the parser's actions are argparse's own record of every option this command has
             options = child_options(self._parser._actions, self._given)
             options += ["-s", f"EXTRACT_WORKERS={workers}"]
@@ -110,7 +109,10 @@ class Command(CrawlCommand):
         log_dir.mkdir(parents=True, exist_ok=True)
         if not opts.logfile:
             self.settings.set("LOG_FILE", str(log_dir / f"{args[0]}-{started}.log"), "cmdline")
-        self.settings.set("CLOSESPIDER_TIMEOUT", self.settings.getint("CRON_TIME_LIMIT"), "cmdline")
+        # an unusable limit is reported in one line by `check_settings` in `run`
+        with contextlib.suppress(ValueError):
+            limit = self.settings.getint("CRON_TIME_LIMIT")
+            self.settings.set("CLOSESPIDER_TIMEOUT", limit, "cmdline")
 
 
 def remove_old_logs(log_dir: Path, spider: str, keep_days: float) -> None:
