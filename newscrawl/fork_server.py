@@ -47,18 +47,10 @@ def start_fork_server() -> BaseContext:
 def worker_count(settings: BaseSettings) -> int:
     """The crawl's extraction workers: `EXTRACT_WORKERS`, or one per core when it is empty.
 
-    Raises `ValueError` naming the setting when it is not a whole number of at least 0.
+    Raises `ValueError` when it is not a whole number (`newscrawl.run.check_settings` names it).
     """
     workers = settings.get("EXTRACT_WORKERS")
-    if workers in (None, ""):
-        return os.cpu_count() or 1
-    try:
-        count = int(workers)
-    except (TypeError, ValueError):
-        count = -1
-    if count < 0:
-        raise ValueError(f"EXTRACT_WORKERS must be a whole number of at least 0, not {workers!r}")
-    return count
+    return (os.cpu_count() or 1) if workers in (None, "") else int(workers)
 
 
 def start_if_needed(settings: BaseSettings) -> None:

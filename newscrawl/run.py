@@ -30,7 +30,6 @@ from scrapy.exceptions import CloseSpider
 from newscrawl.dedup.deduplicator import Deduplicator, NearDupParams, Verdict
 from newscrawl.dedup.stores import StoreUrlError, check_store_url, open_store, sqlite_url
 from newscrawl.exporters import LineCheck, record_problem, recover_partials, recovery_lock
-from newscrawl.fork_server import worker_count
 from newscrawl.items import Article
 from newscrawl.manifest import build_manifest, write_json_atomically
 from newscrawl.urls import canonicalize_url
@@ -130,10 +129,8 @@ def check_settings(settings: BaseSettings) -> None:
             raise SettingsError(
                 f"{name} must be True or False (or 1, 0), not {settings.get(name)!r}"
             ) from None
-    try:
-        worker_count(settings)
-    except ValueError as exc:
-        raise SettingsError(str(exc)) from exc
+    if settings.get("EXTRACT_WORKERS") not in (None, ""):  # empty: one per core
+        _check_number(settings, "EXTRACT_WORKERS", settings.getint, "a whole number of at least 0")
     if settings.get("EXTRACT_FUNCTION") is not None:
         _check_extract_function(str(settings.get("EXTRACT_FUNCTION")))
 
