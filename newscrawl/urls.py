@@ -95,3 +95,19 @@ def url_id(canonical_url: str) -> str:
     '969065efe4e160eb6d90f3b0ab5cc775'
     """
     return hashlib.blake2b(canonical_url.encode("utf-8"), digest_size=_ID_DIGEST_SIZE).hexdigest()
+
+
+def is_web_address(url: str) -> bool:
+    """True for an http(s) URL with a host (and, if given, a port that exists).
+
+    >>> is_web_address("http://127.0.0.1:8080/sitemap.xml"), is_web_address("apnews.com/feed")
+    (True, False)
+    >>> is_web_address("ftp://host/feed"), is_web_address("http://host:99999/")
+    (False, False)
+    """
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - reading it checks it (ValueError when out of range)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)

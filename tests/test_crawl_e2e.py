@@ -296,6 +296,26 @@ def test_generic_spiders_need_a_url(spider: str, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("spider", "argument"),
+    [
+        ("sitemap", "url=127.0.0.1/sitemap.xml"),
+        ("feed", "url=ftp://127.0.0.1/feed.xml"),
+        ("sitemap", "url=http://127.0.0.1:99999/sitemap.xml"),
+        ("apnews", "site=localhost:8080"),
+    ],
+)
+def test_a_url_argument_that_is_no_web_address_is_one_line_before_any_fetch(
+    spider: str, argument: str, tmp_path: Path
+) -> None:
+    result = crawl(spider, tmp_path, "-a", argument)
+    assert result.returncode == EXIT_USAGE
+    name, _, value = argument.partition("=")
+    assert f"-a {name} takes an http(s)://host[:port]/... URL, not {value!r}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
 def test_a_damaged_archive_ends_that_archive_only(tmp_path: Path) -> None:
     data = DEMO_WARC.read_bytes()
     (tmp_path / "a-damaged.warc.gz").write_bytes(data[: len(data) // 2])

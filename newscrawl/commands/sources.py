@@ -45,7 +45,7 @@ from newscrawl.source_check import (
 from newscrawl.sources import SOURCES, Source, source_for_url
 from newscrawl.spiders.base import DEPTH_META, newest_first, page_from_response
 from newscrawl.spiders.wire import WireSpider
-from newscrawl.urls import canonicalize_url
+from newscrawl.urls import canonicalize_url, is_web_address
 
 if TYPE_CHECKING:
     import argparse
@@ -222,7 +222,7 @@ def parse_sites(values: list[str] | None) -> dict[str, str]:
     sites = {}
     for value in values or []:
         name, _, url = value.partition("=")
-        if name not in SOURCES or not url.startswith(("http://", "https://")):
+        if name not in SOURCES or not is_web_address(url):
             raise UsageError(f"--site takes SOURCE=http(s)://host[:port], not {value!r}")
         sites[name] = url
     return sites

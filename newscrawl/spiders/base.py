@@ -21,7 +21,7 @@ from newscrawl.discovery import (
 from newscrawl.fetch_faults import COUNTED_BY_SCRAPY, fault_kind
 from newscrawl.items import Page
 from newscrawl.sitemap_state import STATE_NAME, SitemapState
-from newscrawl.urls import canonicalize_url
+from newscrawl.urls import canonicalize_url, is_web_address
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -88,9 +88,14 @@ class DiscoverySpider(scrapy.Spider):
 
     @classmethod
     def check_arguments(cls, **kwargs: str) -> None:
-        """Fail fast, before the crawl starts, without a URL when the spider needs one."""
+        """Fail fast, before the crawl starts, without a URL when the spider needs one, or with
+        a `url` or `site` that is not an http(s) address."""
         if cls.url_argument and not kwargs.get("url"):
             raise ValueError(f"this spider needs -a url={cls.url_argument}")
+        for name in ("url", "site"):
+            value = kwargs.get(name)
+            if value and not is_web_address(value):
+                raise ValueError(f"-a {name} takes an http(s)://host[:port]/... URL, not {value!r}")
 
     agency: ClassVar[str | None] = None
     sitemap_urls: tuple[str, ...] = ()
