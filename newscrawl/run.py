@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -133,6 +134,8 @@ def check_settings(settings: BaseSettings) -> None:
         _check_number(settings, "EXTRACT_WORKERS", settings.getint, "a whole number of at least 0")
     if settings.get("EXTRACT_FUNCTION") is not None:
         _check_extract_function(str(settings.get("EXTRACT_FUNCTION")))
+    if settings.get("OUTPUT_DIR"):
+        _check_output_dir(Path(settings.get("OUTPUT_DIR")))
 
 
 def _check_number(
@@ -144,6 +147,20 @@ def _check_number(
         value = -1
     if value < 0:
         raise SettingsError(f"{name} must be {what}, not {settings.get(name)!r}")
+
+
+def _check_output_dir(path: Path) -> None:
+    """Refuse an `OUTPUT_DIR` that cannot be made or written in, without making it.
+
+    A run refused later (an unreachable Redis, exit code 69) must leave nothing behind.
+    """
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise SettingsError(f"OUTPUT_DIR {str(path)!r} cannot be made: {str(existing)!r} is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise SettingsError(f"OUTPUT_DIR {str(path)!r}: {str(existing)!r} is not writable")
 
 
 def _check_extract_function(path: str) -> None:

@@ -72,6 +72,20 @@ def test_a_bad_run_setting_is_one_line_and_exit_2(
     assert not (tmp_path / "output").exists()
 
 
+def test_an_output_dir_that_cannot_be_made_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder")
+    output = blocker / "runs"
+    result = crawl(
+        "warc", tmp_path, "-a", f"path={DEMO_WARC}", settings={"OUTPUT_DIR": str(output)}
+    )
+    assert result.returncode == EXIT_USAGE
+    assert f"OUTPUT_DIR {str(output)!r} cannot be made: {str(blocker)!r} is a file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert blocker.read_text() == "a file, not a folder"
+    assert not (tmp_path / "dedup.sqlite").exists()
+
+
 def test_a_corrupt_store_stops_the_run_before_anything_is_written(tmp_path: Path) -> None:
     store = tmp_path / "broken.sqlite"
     store.write_bytes(b"this is not an SQLite database " * 200)

@@ -92,6 +92,10 @@ class Command(ScrapyCommand):
             print(f"newscrawl: corpus: {exc}", file=sys.stderr)
             self.exitcode = EXIT_UNHEALTHY
             return
+        except OSError as exc:  # the corpus folder is a file, the disk is full: one line
+            print(f"newscrawl: corpus: {corpus}: {exc}", file=sys.stderr)
+            self.exitcode = EXIT_UNHEALTHY
+            return
         print(f"Corpus: {result.corpus_dir} ({result.seconds:.2f} s)")
         print(f"Summary: {result.summary()}")
         if result.excluded:

@@ -22,12 +22,14 @@ from urllib.parse import urlsplit
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from newscrawl.health import EXIT_USAGE
+from newscrawl.health import EXIT_UNHEALTHY, EXIT_USAGE
 
 if TYPE_CHECKING:
     import argparse
 
     from scrapy.settings import BaseSettings
+
+    from newscrawl.store_rebuild import RebuildReport
 
 
 def store_path(settings: BaseSettings) -> Path:
@@ -66,10 +68,7 @@ class Command(ScrapyCommand):
         return "Rebuild the dedup store from the JSONL files under OUTPUT_DIR"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from newscrawl.dedup.deduplicator import Deduplicator
-        from newscrawl.dedup.sqlite_store import SQLiteStore
-        from newscrawl.run import near_dup_params, store_url
-        from newscrawl.store_rebuild import rebuild, run_files
+        from newscrawl.run import store_url
 
         assert self.settings is not None
         if args:
@@ -84,6 +83,26 @@ class Command(ScrapyCommand):
             print(f"newscrawl: rebuildstore: {problem}", file=sys.stderr)
             self.exitcode = EXIT_USAGE
             return
+        try:
+            report = self.rebuild_file(store)
+        except OSError as exc:  # the store's folder is a file, the disk is full: one line
+            print(f"newscrawl: rebuildstore: {store} not rebuilt: {exc}", file=sys.stderr)
+            self.exitcode = EXIT_UNHEALTHY
+            return
+        print(
+            f"newscrawl: rebuilt {store} from {report.records} records in {report.files} files"
+            f" ({report.rejected} lines that are no valid record left out)",
+            file=sys.stderr,
+        )
+
+    def rebuild_file(self, store: Path) -> RebuildReport:
+        """Rebuild the SQLite store at `store` beside it, then put it in its place."""
+        from newscrawl.dedup.deduplicator import Deduplicator
+        from newscrawl.dedup.sqlite_store import SQLiteStore
+        from newscrawl.run import near_dup_params
+        from newscrawl.store_rebuild import rebuild, run_files
+
+        assert self.settings is not None
         building = store.with_name(store.name + ".rebuilding")
         for leftover in (building, *_sidecars(building)):  # of an interrupted rebuild
             leftover.unlink(missing_ok=True)
@@ -96,11 +115,7 @@ class Command(ScrapyCommand):
         if any(path.exists() for path in _sidecars(building)):
             raise RuntimeError(f"{building}: its write-ahead log was left behind; not renamed")
         os.replace(building, store)
-        print(
-            f"newscrawl: rebuilt {store} from {report.records} records in {report.files} files"
-            f" ({report.rejected} lines that are no valid record left out)",
-            file=sys.stderr,
-        )
+        return report
 
     def rebuild_redis(self, url: str) -> None:
         """Build an empty Redis store in place: the move from the single-machine store."""

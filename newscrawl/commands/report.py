@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+
+from newscrawl.health import EXIT_UNHEALTHY
 
 if TYPE_CHECKING:
     import argparse
@@ -37,4 +40,10 @@ class Command(ScrapyCommand):
             raise UsageError("scrapy report takes options only")
         output = Path(opts.output or self.settings.get("OUTPUT_DIR"))
         report = Path(opts.report or self.settings.get("REPORT_DIR") or output / "report")
-        print(f"Report: {write_report(output, report)}")
+        try:
+            written = write_report(output, report)
+        except OSError as exc:  # the report folder is a file, the disk is full: one line
+            print(f"newscrawl: report: {report}: {exc}", file=sys.stderr)
+            self.exitcode = EXIT_UNHEALTHY
+            return
+        print(f"Report: {written}")
