@@ -135,7 +135,7 @@ def check_settings(settings: BaseSettings) -> None:
     if settings.get("EXTRACT_FUNCTION") is not None:
         _check_extract_function(str(settings.get("EXTRACT_FUNCTION")))
     if settings.get("OUTPUT_DIR"):
-        _check_output_dir(Path(settings.get("OUTPUT_DIR")))
+        check_folder("OUTPUT_DIR", Path(settings.get("OUTPUT_DIR")))
 
 
 def _check_number(
@@ -149,18 +149,18 @@ def _check_number(
         raise SettingsError(f"{name} must be {what}, not {settings.get(name)!r}")
 
 
-def _check_output_dir(path: Path) -> None:
-    """Refuse an `OUTPUT_DIR` that cannot be made or written in, without making it.
+def check_folder(name: str, path: Path) -> None:
+    """Raise `SettingsError` for a folder setting that cannot be made or written in.
 
-    A run refused later (an unreachable Redis, exit code 69) must leave nothing behind.
+    Nothing is made: a run refused later (an unreachable Redis, exit code 69) leaves nothing.
     """
     existing = path
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
-        raise SettingsError(f"OUTPUT_DIR {str(path)!r} cannot be made: {str(existing)!r} is a file")
+        raise SettingsError(f"{name} {str(path)!r} cannot be made: {str(existing)!r} is a file")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise SettingsError(f"OUTPUT_DIR {str(path)!r}: {str(existing)!r} is not writable")
+        raise SettingsError(f"{name} {str(path)!r}: {str(existing)!r} is not writable")
 
 
 def _check_extract_function(path: str) -> None:

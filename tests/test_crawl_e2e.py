@@ -311,7 +311,8 @@ def test_a_url_argument_that_is_no_web_address_is_one_line_before_any_fetch(
     result = crawl(spider, tmp_path, "-a", argument)
     assert result.returncode == EXIT_USAGE
     name, _, value = argument.partition("=")
-    assert f"-a {name} takes an http(s)://host[:port]/... URL, not {value!r}" in result.stderr
+    takes = "an http(s):// or file:// URL" if name == "url" else "http(s)://host[:port]"
+    assert f"-a {name} takes {takes}, not {value!r}" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "output").exists()
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from scrapy.cmdline import ScrapyArgumentParser
+from scrapy.exceptions import UsageError
 from scrapy.utils.project import get_project_settings
 
 from newscrawl.commands import cronrun
@@ -157,6 +158,33 @@ def test_an_unusable_time_limit_is_one_line_before_any_lock(
     message = "CRON_TIME_LIMIT must be a whole number of at least 0, not 'soon'"
     assert capsys.readouterr().err == f"newscrawl: cronrun: {message}\n"
     assert not (tmp_path / "locks").exists()
+
+
+@pytest.mark.parametrize("setting", ["LOCK_DIR", "LOG_DIR"])
+def test_a_lock_or_log_folder_that_cannot_be_made_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setting: str
+) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder")
+    argv = ["-s", f"{setting}={blocker / 'sub'}"]
+    command = _command(tmp_path, *argv)
+    command.run(["apnews", "reuters"], _parsed(command, argv)[1])
+    assert command.exitcode == EXIT_USAGE
+    message = f"{setting} {str(blocker / 'sub')!r} cannot be made: {str(blocker)!r} is a file"
+    assert capsys.readouterr().err == f"newscrawl: cronrun: {message}\n"
+    assert blocker.read_text() == "a file, not a folder"
+
+
+def test_a_log_folder_that_cannot_be_made_stops_one_spiders_run_before_logging(
+    tmp_path: Path,
+) -> None:
+    command = _unconfigured()
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder")
+    command.settings.set("LOG_DIR", str(blocker))
+    _, opts = _parsed(command, [])
+    with pytest.raises(UsageError, match=f"LOG_DIR {str(blocker)!r} cannot be made"):
+        command.process_options(["apnews"], opts)
 
 
 @pytest.mark.parametrize("spiders", range(1, 9))

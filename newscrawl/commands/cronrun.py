@@ -53,13 +53,26 @@ class Command(CrawlCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         spiders = args or list(SOURCES)
-        if not self.check_settings("cronrun"):  # before any lock is taken or log removed
-            self.exitcode = EXIT_USAGE
+        if not self.check_settings("cronrun") or not self.check_folders():
+            self.exitcode = EXIT_USAGE  # before any lock is taken or log removed
             return
         if len(spiders) > 1:
             self.exitcode = self.run_each(spiders)
             return
         self.run_one(spiders[0], opts)
+
+    def check_folders(self) -> bool:
+        """The lock and log folders can be made and written in; else one line, and False."""
+        from newscrawl.run import SettingsError, check_folder
+
+        assert self.settings is not None
+        try:
+            for name in ("LOCK_DIR", "LOG_DIR"):
+                check_folder(name, Path(self.settings.get(name)))
+        except SettingsError as exc:
+            print(f"newscrawl: cronrun: {exc}", file=sys.stderr)
+            return False
+        return True
 
     def run_each(self, spiders: list[str]) -> int:
         assert self.settings is not None
@@ -104,8 +117,14 @@ class Command(CrawlCommand):
         assert self.settings is not None
         if len(args) > 1 or not args:
             return
+        from newscrawl.run import SettingsError, check_folder
+
         started = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%SZ")
         log_dir = Path(self.settings.get("LOG_DIR"))
+        try:  # Scrapy opens the log file before any command runs
+            check_folder("LOG_DIR", log_dir)
+        except SettingsError as exc:
+            raise UsageError(str(exc), print_help=False) from None
         log_dir.mkdir(parents=True, exist_ok=True)
         if not opts.logfile:
             self.settings.set("LOG_FILE", str(log_dir / f"{args[0]}-{started}.log"), "cmdline")

@@ -88,14 +88,16 @@ class DiscoverySpider(scrapy.Spider):
 
     @classmethod
     def check_arguments(cls, **kwargs: str) -> None:
-        """Fail fast, before the crawl starts, without a URL when the spider needs one, or with
-        a `url` or `site` that is not an http(s) address."""
-        if cls.url_argument and not kwargs.get("url"):
+        """Fail fast, before the crawl starts, without a URL when the spider needs one, with a
+        `url` that is neither an http(s) address nor a local file:// one, or a `site` that is no
+        http(s) address."""
+        url, site = kwargs.get("url"), kwargs.get("site")
+        if cls.url_argument and not url:
             raise ValueError(f"this spider needs -a url={cls.url_argument}")
-        for name in ("url", "site"):
-            value = kwargs.get(name)
-            if value and not is_web_address(value):
-                raise ValueError(f"-a {name} takes an http(s)://host[:port]/... URL, not {value!r}")
+        if url and not (is_web_address(url) or urlsplit(url).scheme == "file"):
+            raise ValueError(f"-a url takes an http(s):// or file:// URL, not {url!r}")
+        if site and not is_web_address(site):
+            raise ValueError(f"-a site takes http(s)://host[:port], not {site!r}")
 
     agency: ClassVar[str | None] = None
     sitemap_urls: tuple[str, ...] = ()
