@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from newscrawl.health import EXIT_UNHEALTHY
+from newscrawl.health import EXIT_UNHEALTHY, EXIT_USAGE
 
 if TYPE_CHECKING:
     import argparse
@@ -67,6 +67,10 @@ class Command(ScrapyCommand):
             raise UsageError("scrapy corpus takes options only")
         output = Path(opts.output or self.settings.get("OUTPUT_DIR"))
         corpus = Path(opts.corpus or self.settings.get("CORPUS_DIR") or output / "corpus")
+        if not output.is_dir():  # a mistyped folder would make an empty corpus over the real one
+            print(f"newscrawl: corpus: no runs folder at {output}", file=sys.stderr)
+            self.exitcode = EXIT_USAGE
+            return
         try:
             options = BuildOptions(
                 since=opts.since,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from newscrawl.health import EXIT_UNHEALTHY
+from newscrawl.health import EXIT_UNHEALTHY, EXIT_USAGE
 
 if TYPE_CHECKING:
     import argparse
@@ -40,6 +40,10 @@ class Command(ScrapyCommand):
             raise UsageError("scrapy report takes options only")
         output = Path(opts.output or self.settings.get("OUTPUT_DIR"))
         report = Path(opts.report or self.settings.get("REPORT_DIR") or output / "report")
+        if not output.is_dir():  # a mistyped folder would make an empty report over the real one
+            print(f"newscrawl: report: no runs folder at {output}", file=sys.stderr)
+            self.exitcode = EXIT_USAGE
+            return
         try:
             written = write_report(output, report)
         except OSError as exc:  # the report folder is a file, the disk is full: one line
