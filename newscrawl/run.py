@@ -29,7 +29,13 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
 from newscrawl.dedup.deduplicator import Deduplicator, NearDupParams, Verdict
-from newscrawl.dedup.stores import StoreUrlError, check_store_url, open_store, sqlite_url
+from newscrawl.dedup.stores import (
+    StoreUrlError,
+    check_redis_url,
+    check_store_url,
+    open_store,
+    sqlite_url,
+)
 from newscrawl.exporters import LineCheck, record_problem, recover_partials, recovery_lock
 from newscrawl.items import Article
 from newscrawl.manifest import build_manifest, write_json_atomically
@@ -117,6 +123,11 @@ def check_settings(settings: BaseSettings) -> None:
         check_store_url(store_url(settings))
     except StoreUrlError as exc:
         raise SettingsError(str(exc)) from exc
+    if settings.get("REDIS_URL"):
+        try:
+            check_redis_url(str(settings.get("REDIS_URL")))
+        except ValueError as exc:
+            raise SettingsError(f"REDIS_URL {settings.get('REDIS_URL')!r}: {exc}") from None
     for name in _COUNTS:
         _check_number(settings, name, settings.getint, "a whole number of at least 0")
     for name in _AMOUNTS:

@@ -59,6 +59,9 @@ def test_archive_pages_of_wire_sites_get_the_wire_rules(tmp_path: Path) -> None:
         ("EXCLUSIONS_ENABLED=maybe", "EXCLUSIONS_ENABLED must be True or False (or 1, 0)"),
         ("ALLOW_PRIVATE_ADDRESSES=yes", "ALLOW_PRIVATE_ADDRESSES must be True or False"),
         ("EXTRACT_FUNCTION=nowhere.read_page", "importable module, not 'nowhere.read_page'"),
+        ("REDIS_URL=db.lan:6379", "REDIS_URL 'db.lan:6379': Redis URL must specify one of"),
+        ("REDIS_URL=redis://127.0.0.1:99999/0", "Port out of range"),
+        ("DEDUP_STORE=redis://127.0.0.1:1/0?claim_ttl=soon", "claim_ttl=soon': invalid literal"),
     ],
 )
 def test_a_bad_run_setting_is_one_line_and_exit_2(

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from newscrawl.dedup.redis_store import RedisStore
+from redis.connection import parse_url
+
+from newscrawl.dedup.redis_store import RedisStore, split_store_url
 from newscrawl.dedup.sqlite_store import SQLiteStore
 from newscrawl.dedup.store import DedupStore
 
@@ -60,6 +62,23 @@ def check_store_url(url: str) -> None:
     if scheme not in OPENERS:
         known = ", ".join(sorted(OPENERS))
         raise StoreUrlError(f"DEDUP_STORE {url!r}: unknown scheme {scheme!r} (known: {known})")
+    if OPENERS[scheme] is RedisStore:
+        try:
+            check_redis_url(split_store_url(url)[0])
+        except ValueError as exc:
+            raise StoreUrlError(f"DEDUP_STORE {url!r}: {exc}") from None
+
+
+def check_redis_url(url: str) -> None:
+    """Raise `ValueError` for a Redis URL that redis-py cannot read (scheme, port, database).
+
+    >>> check_redis_url("redis://db.lan:6380/2")
+    >>> check_redis_url("redis://db.lan:99999/2")
+    Traceback (most recent call last):
+    ...
+    ValueError: Port out of range 0-65535
+    """
+    parse_url(url)
 
 
 def open_store(url: str) -> DedupStore:
