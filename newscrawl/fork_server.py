@@ -54,9 +54,16 @@ def worker_count(settings: BaseSettings) -> int:
 
 
 def start_if_needed(settings: BaseSettings) -> None:
-    """Start the fork server if a crawl with these settings will have extraction workers."""
-    pipelines = settings.getwithbase("ITEM_PIPELINES")
-    if worker_count(settings) > 0 and EXTRACT_PIPELINE in pipelines:
+    """Start the fork server if a crawl with these settings will have extraction workers.
+
+    An `EXTRACT_WORKERS` that is no whole number starts nothing: the crawl refuses it in one
+    line (`newscrawl.run.check_settings`).
+    """
+    try:
+        workers = worker_count(settings)
+    except ValueError:
+        return
+    if workers > 0 and EXTRACT_PIPELINE in settings.getwithbase("ITEM_PIPELINES"):
         start_fork_server()
 
 
@@ -66,8 +73,8 @@ def start_for_scrapy_crawl(argv: Sequence[str], defaults: Mapping[str, object]) 
     For the project's settings module, which Scrapy imports before its command modules and the
     command line (0.1-0.25 s before the crawl command's `process_options` could start it).
     `defaults` are that module's settings; the command line's `-s NAME=VALUE` apply on top, as
-    Scrapy applies them, and `start_if_needed` decides. A value it cannot read is left to
-    `process_options`, which reads the same settings.
+    Scrapy applies them, and `start_if_needed` decides. A command line it cannot read is left
+    to `process_options`, which reads the same settings.
     """
     program = PurePath(argv[0]) if argv else PurePath()
     if program.name != "scrapy" and program.parts[-2:] != ("scrapy", "__main__.py"):
@@ -85,10 +92,10 @@ def start_for_scrapy_crawl(argv: Sequence[str], defaults: Mapping[str, object]) 
     settings = Settings({name: value for name, value in defaults.items() if name.isupper()})
     try:
         given = arglist_to_dict(parser.parse_known_args(argv[1:])[0].set)
-        settings.setdict(given, priority="cmdline")
-        start_if_needed(settings)
-    except (argparse.ArgumentError, ValueError):
+    except (argparse.ArgumentError, ValueError):  # a -s without a value, or without "="
         return
+    settings.setdict(given, priority="cmdline")
+    start_if_needed(settings)
 
 
 class EarlyForkServer:

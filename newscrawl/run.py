@@ -123,11 +123,11 @@ def check_settings(settings: BaseSettings) -> None:
         check_store_url(store_url(settings))
     except StoreUrlError as exc:
         raise SettingsError(str(exc)) from exc
-    if settings.get("REDIS_URL"):
+    if redis_url := settings.get("REDIS_URL"):
         try:
-            check_redis_url(str(settings.get("REDIS_URL")))
+            check_redis_url(str(redis_url))
         except ValueError as exc:
-            raise SettingsError(f"REDIS_URL {settings.get('REDIS_URL')!r}: {exc}") from None
+            raise SettingsError(f"REDIS_URL {redis_url!r}: {exc}") from None
     for name in _COUNTS:
         _check_number(settings, name, settings.getint, "a whole number of at least 0")
     for name in _AMOUNTS:
@@ -143,10 +143,10 @@ def check_settings(settings: BaseSettings) -> None:
             ) from None
     if settings.get("EXTRACT_WORKERS") not in (None, ""):  # empty: one per core
         _check_number(settings, "EXTRACT_WORKERS", settings.getint, "a whole number of at least 0")
-    if settings.get("EXTRACT_FUNCTION") is not None:
-        _check_extract_function(str(settings.get("EXTRACT_FUNCTION")))
-    if settings.get("OUTPUT_DIR"):
-        check_folder("OUTPUT_DIR", Path(settings.get("OUTPUT_DIR")))
+    if (extract_function := settings.get("EXTRACT_FUNCTION")) is not None:
+        _check_extract_function(str(extract_function))
+    if output_dir := settings.get("OUTPUT_DIR"):
+        check_folder("OUTPUT_DIR", Path(output_dir))
 
 
 def _check_number(

@@ -7,7 +7,6 @@ traceback) and exits non-zero when `newscrawl.health.assess` finds the run unhea
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from typing import TYPE_CHECKING
 
@@ -38,9 +37,7 @@ class Command(ScrapyCrawlCommand):
         """
         super().process_options(args, opts)
         assert self.settings is not None
-        # an unusable setting is reported in one line by `check_settings` below
-        with contextlib.suppress(ValueError):
-            start_if_needed(self.settings)
+        start_if_needed(self.settings)
 
     def check_arguments(self, spider_name: str, spargs: dict[str, str]) -> bool:
         """Validate spider arguments up front; print one clear line and return False if bad."""
